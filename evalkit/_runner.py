@@ -1,0 +1,352 @@
+"""Fit one task, predict once, return a plain record.
+
+A task is one (strategy, repeat, fold) cell of an evaluation.  The runner
+clones the strategy's pipeline, seeds it, fits it on the training rows only
+(resampling therefore happens inside the fold), calls ``predict_proba`` on the
+test rows once and returns a :class:`FoldRecord`.  It never writes to a report
+and never raises for a failed fit unless asked to: a failure is a record with
+``status="failed"``.
+"""
+
+import os
+import sys
+import time
+import traceback
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+__all__ = ["FoldRecord", "Task", "run_task"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One cell of an evaluation: a strategy on one split, with its seed."""
+
+    strategy: str
+    repeat: int
+    fold: int
+    seed: int
+    train: np.ndarray = field(repr=False)
+    test: np.ndarray = field(repr=False)
+
+
+@dataclass
+class FoldRecord:
+    """What one task produced.
+
+    Attributes
+    ----------
+    strategy, repeat, fold, seed : str, int, int, int
+        Which task.
+    test_index : ndarray of int
+        Positions of the test rows in the evaluated data.
+    y_test : ndarray of int8
+        1 where the test row belongs to the positive class.
+    proba : ndarray of float64
+        Out-of-fold probability of the positive class (NaN when failed).
+    threshold : float
+        Decision threshold used on this fold (tuned strategies choose their
+        own on the training part).
+    fit_time, predict_time : float
+        Seconds.
+    n_train, n_pos_train, n_test, n_pos_test : int
+        Sizes before resampling.
+    n_train_resampled, n_pos_train_resampled : int or None
+        Sizes of the training part the classifier saw after resampling;
+        ``None`` when not observable.
+    history : dict or None
+        Per-epoch training history of a Keras model (metric -> list).
+    status : {"ok", "failed"}
+    error, traceback : str
+        Message and traceback of a failure ("" when ok).
+    warnings : list of (str, str)
+        (category name, message) of every warning raised in the task.
+    memory_mb : float
+        Resident memory of the worker process after the task, in MB.
+    class_weight : str
+        The class weights the classifier used, as text ("" when none).
+    """
+
+    strategy: str
+    repeat: int
+    fold: int
+    seed: int
+    test_index: np.ndarray = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+    proba: np.ndarray = field(repr=False)
+    threshold: float = 0.5
+    fit_time: float = 0.0
+    predict_time: float = 0.0
+    n_train: int = 0
+    n_pos_train: int = 0
+    n_test: int = 0
+    n_pos_test: int = 0
+    n_train_resampled: int | None = None
+    n_pos_train_resampled: int | None = None
+    history: dict | None = field(default=None, repr=False)
+    status: str = "ok"
+    error: str = ""
+    traceback: str = field(default="", repr=False)
+    warnings: list = field(default_factory=list, repr=False)
+    memory_mb: float = float("nan")
+    class_weight: str = ""
+
+
+def _take(X, index):
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return X.iloc[index]
+    return X[index]
+
+
+def _resident_mb():
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+def set_random_states(estimator, seed):
+    """Set every ``random_state`` parameter of ``estimator`` to ``seed``.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Modified in place (pass a clone).
+    seed : int
+
+    Returns
+    -------
+    estimator : estimator
+    """
+    params = estimator.get_params(deep=True)
+    to_set = {
+        key: int(seed)
+        for key in params
+        if key == "random_state" or key.endswith("__random_state")
+    }
+    if to_set:
+        estimator.set_params(**to_set)
+    return estimator
+
+
+def _steps(est):
+    steps = getattr(est, "steps", None)
+    return steps if isinstance(steps, list) else None
+
+
+def _has_sampler(est):
+    steps = _steps(est)
+    if steps is None:
+        inner = getattr(est, "estimator", None)
+        return inner is not None and _has_sampler(inner)
+    return any(hasattr(step, "fit_resample") for _, step in steps[:-1])
+
+
+def _run_head(steps, X, y, *, fit):
+    """Push data through all but the last step; samplers resample only on fit."""
+    Xt, yt = X, y
+    for _, step in steps[:-1]:
+        if step is None or step == "passthrough":
+            continue
+        if hasattr(step, "fit_resample"):
+            if fit:
+                Xt, yt = step.fit_resample(Xt, yt)
+        elif fit:
+            Xt = step.fit_transform(Xt, yt)
+        else:
+            Xt = step.transform(Xt)
+    return Xt, yt
+
+
+def _fit(est, X, y, fit_params):
+    """Fit ``est``; return the labels the final classifier was trained on."""
+    steps = _steps(est)
+    if steps is not None and _has_sampler(est):
+        # Same as Pipeline.fit, done in two stages so that the size of the
+        # resampled training part is observed rather than recomputed.
+        Xt, yt = _run_head(steps, X, y, fit=True)
+        final = steps[-1][1]
+        final.fit(Xt, yt, **fit_params)
+        return yt
+    if steps is not None:
+        est.fit(X, y, **{f"{steps[-1][0]}__{k}": v for k, v in fit_params.items()})
+        return y
+    est.fit(X, y, **fit_params)
+    inner = getattr(est, "estimator_", None)
+    if _has_sampler(est) and _steps(inner) is not None:
+        # A wrapper (threshold tuning) refitted a resampling pipeline: replay its
+        # fitted head to observe the resampled size.
+        return _run_head(_steps(inner), X, y, fit=True)[1]
+    if _has_sampler(est):
+        return None
+    return y
+
+
+def _final_estimator(est):
+    inner = getattr(est, "estimator_", None)
+    if inner is not None:
+        est = inner
+    steps = _steps(est)
+    return steps[-1][1] if steps is not None else est
+
+
+def _threshold_of(est, default):
+    best = getattr(est, "best_threshold_", None)
+    if best is not None:
+        return float(best)
+    final = _final_estimator(est)
+    value = getattr(final, "threshold", None)
+    if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    return float(default)
+
+
+def _class_weight_text(est):
+    final = _final_estimator(est)
+    weights = getattr(final, "class_weight_", None)
+    if weights is None and hasattr(final, "get_params"):
+        weights = final.get_params(deep=False).get("class_weight")
+    if weights is None:
+        return ""
+    if isinstance(weights, dict):
+        return ", ".join(f"{k!r}: {float(v):.4g}" for k, v in weights.items())
+    return str(weights)
+
+
+def _history_of(est):
+    history = getattr(_final_estimator(est), "history_", None)
+    if not history:
+        return None
+    return {str(k): [float(v) for v in vals] for k, vals in dict(history).items()}
+
+
+def _slice_fit_params(fit_params, train, n_samples):
+    out = {}
+    for key, value in (fit_params or {}).items():
+        if hasattr(value, "__len__") and not isinstance(value, (str, dict)):
+            if len(value) == n_samples:
+                value = _take(np.asarray(value), train)
+        out[key] = value
+    return out
+
+
+def _keras_hooks():
+    # Only if the worker already imported it (unpickling a Keras estimator does).
+    return sys.modules.get("evalkit.keras")
+
+
+def run_task(
+    estimator,
+    X,
+    y,
+    task,
+    *,
+    pos_label,
+    threshold=0.5,
+    fit_params=None,
+    response_method="predict_proba",
+    tf_threads=None,
+    error_score=np.nan,
+):
+    """Fit a clone of ``estimator`` on the task's training rows, predict once.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Unfitted pipeline or classifier; cloned here.
+    X : DataFrame or ndarray
+        All rows; the task's index arrays select training and test rows.
+    y : ndarray
+        All labels, as given by the user.
+    task : Task
+    pos_label : object
+        The positive label; ``proba`` is the probability of this class.
+    threshold : float, default=0.5
+        Decision threshold when the estimator does not choose its own.
+    fit_params : dict or None
+        Passed to the final classifier's ``fit``; arrays with one value per row
+        are sliced to the training rows.
+    response_method : {"predict_proba", "predict"}, default="predict_proba"
+        ``"predict"`` stores hard 0/1 predictions (only for label metrics).
+    tf_threads : int or None
+        TensorFlow intra-op threads for this worker (``None`` leaves them).
+    error_score : "raise" or float, default=nan
+        ``"raise"`` re-raises a failure; otherwise it is recorded.
+
+    Returns
+    -------
+    record : FoldRecord
+    """
+    keras_module = _keras_hooks()
+    if tf_threads and keras_module is not None:
+        keras_module.configure_tensorflow_threads(tf_threads, 1)
+    train, test = task.train, task.test
+    y_train, y_test = y[train], y[test]
+    y_test_bin = (y_test == pos_label).astype(np.int8)
+    record = FoldRecord(
+        strategy=task.strategy,
+        repeat=task.repeat,
+        fold=task.fold,
+        seed=task.seed,
+        test_index=np.asarray(test),
+        y_test=y_test_bin,
+        proba=np.full(len(test), np.nan),
+        threshold=float(threshold),
+        n_train=len(train),
+        n_pos_train=int(np.sum(y_train == pos_label)),
+        n_test=len(test),
+        n_pos_test=int(y_test_bin.sum()),
+    )
+    est = set_random_states(clone(estimator), task.seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            start = time.perf_counter()
+            params = _slice_fit_params(fit_params, train, len(y))
+            y_seen = _fit(est, _take(X, train), y_train, params)
+            record.fit_time = time.perf_counter() - start
+            if y_seen is not None:
+                record.n_train_resampled = len(y_seen)
+                record.n_pos_train_resampled = int(
+                    np.sum(np.asarray(y_seen) == pos_label)
+                )
+            start = time.perf_counter()
+            X_test = _take(X, test)
+            if response_method == "predict_proba":
+                proba = np.asarray(est.predict_proba(X_test), dtype=np.float64)
+                classes = list(est.classes_)
+                record.proba = proba[:, classes.index(pos_label)]
+                record.threshold = _threshold_of(est, threshold)
+            else:
+                record.proba = (np.asarray(est.predict(X_test)) == pos_label).astype(
+                    np.float64
+                )
+                record.threshold = 0.5
+            record.predict_time = time.perf_counter() - start
+            record.history = _history_of(est)
+            record.class_weight = _class_weight_text(est)
+        except Exception as exc:
+            if error_score == "raise":
+                raise
+            record.status = "failed"
+            record.error = f"{type(exc).__name__}: {exc}"
+            record.traceback = traceback.format_exc()
+            record.proba = np.full(len(test), np.nan)
+    record.warnings = [
+        (w.category.__name__, str(w.message))
+        for w in caught
+        if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))
+    ]
+    del est
+    if keras_module is not None:
+        keras_module.release_keras_memory()
+    record.memory_mb = _resident_mb()
+    return record

@@ -1,0 +1,324 @@
+"""Input checks at evalkit's boundary, with the error messages users see.
+
+Every check here either returns clean data or raises :class:`InputError` (a
+``ValueError``) whose message names the problem, shows what was received and
+says how to fix it.  The command line turns these into one line on stderr and
+exit code 2.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "InputError",
+    "check_int",
+    "check_X_y",
+    "resolve_pos_label",
+    "warn_small_classes",
+]
+
+_SHOW = 5  # how many offending values or rows a message quotes
+
+
+class InputError(ValueError):
+    """Input that evalkit cannot use, with a message that says how to fix it."""
+
+
+def check_int(value, name, *, low=1, high=None):
+    """Check that ``value`` is an int in ``[low, high]``.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+        Parameter name for the message.
+    low, high : int or None
+        Inclusive bounds; ``None`` means unbounded.
+
+    Returns
+    -------
+    value : int
+    """
+    bad = isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral)
+    if bad or (low is not None and value < low) or (high is not None and value > high):
+        upper = "inf)" if high is None else f"{high}]"
+        raise InputError(
+            f"The `{name}` parameter must be an int in the range [{low}, {upper}. "
+            f"Got {value!r} instead."
+        )
+    return int(value)
+
+
+def _quote(values):
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:_SHOW])
+    return shown + (f" and {len(values) - _SHOW} more" if len(values) > _SHOW else "")
+
+
+def _check_frame_columns(X):
+    if X.columns.duplicated().any():
+        dup = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
+        raise InputError(
+            f"X has duplicated column names: {_quote(dup)}. Rename or drop the "
+            "duplicates so that every feature has one name."
+        )
+    for col in X.columns:
+        series = X[col]
+        if pd.api.types.is_bool_dtype(series) or isinstance(
+            series.dtype, pd.CategoricalDtype
+        ):
+            continue
+        if pd.api.types.is_numeric_dtype(series):
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            n_inf = int(np.isinf(values).sum())
+            if n_inf:
+                rows = list(series.index[np.isinf(values)])
+                raise InputError(
+                    f"Column {col!r} holds {n_inf} infinite value(s) (rows "
+                    f"{_quote(rows)}). Replace them with finite values or with NaN "
+                    "(evalkit imputes NaN inside each training fold)."
+                )
+            continue
+        # Text column: categorical, or numeric with a few junk strings?
+        present = series.dropna()
+        if present.empty:
+            continue
+        as_number = pd.to_numeric(present.astype(str).str.strip(), errors="coerce")
+        n_bad = int(as_number.isna().sum())
+        if 0 < n_bad and n_bad <= 0.2 * len(present) and len(present) - n_bad >= 2:
+            bad = present[as_number.isna()]
+            examples = ", ".join(
+                f"{v!r} (row {i!r})" for i, v in list(bad.items())[:_SHOW]
+            )
+            raise InputError(
+                f"Column {col!r} is numeric except for {n_bad} value(s) that are not "
+                f"numbers: {examples}. Fix or remove those rows, or convert the "
+                f"column with pandas.to_numeric(X[{col!r}], errors='coerce') to "
+                "treat them as missing values."
+            )
+
+
+def _check_array(X):
+    X = np.asarray(X)
+    if X.ndim == 1:
+        raise InputError(
+            f"X must be 2-D (rows x features); got a 1-D array of length {len(X)}. "
+            "Use X.reshape(-1, 1) for a single feature."
+        )
+    if X.ndim != 2:
+        raise InputError(f"X must be 2-D (rows x features); got shape {X.shape}.")
+    if X.dtype.kind not in "biuf":
+        try:
+            X = X.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"X is an array of {X.dtype} that is not all numbers ({exc}). Pass a "
+                "pandas DataFrame so that text columns are encoded, or convert X to "
+                "numbers."
+            ) from exc
+    if X.dtype.kind == "f":
+        n_inf = int(np.isinf(X).sum())
+        if n_inf:
+            cols = sorted(set(np.nonzero(np.isinf(X))[1].tolist()))
+            raise InputError(
+                f"X holds {n_inf} infinite value(s) in column(s) {_quote(cols)}. "
+                "Replace them with finite values or with NaN (evalkit imputes NaN "
+                "inside each training fold)."
+            )
+    return X
+
+
+def _clean_labels(y):
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise InputError(
+                f"y must be one column of labels; got a DataFrame with {y.shape[1]} "
+                "columns. Pass the target column only, for example df['Class']."
+            )
+        y = y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        n_na = int(y.isna().sum())
+        if n_na:
+            raise InputError(
+                f"y has {n_na} missing label(s). Drop those rows before evaluating "
+                "(for example df = df.dropna(subset=[target]))."
+            )
+        dtype = y.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            y = y.to_numpy(dtype=bool)
+        elif pd.api.types.is_integer_dtype(dtype):
+            y = y.to_numpy(dtype=np.int64)
+        elif pd.api.types.is_float_dtype(dtype):
+            y = y.to_numpy(dtype=np.float64)
+        else:
+            y = y.to_numpy(dtype=object)
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise InputError(f"y must be 1-D; got shape {y.shape}.")
+    if y.dtype.kind == "f":
+        n_na = int(np.isnan(y).sum())
+        if n_na:
+            raise InputError(
+                f"y has {n_na} missing label(s). Drop those rows before evaluating."
+            )
+        if np.all(y == np.round(y)):
+            y = y.astype(np.int64)
+    elif y.dtype.kind in "OUS":
+        n_na = int(pd.isna(y).sum())
+        if n_na:
+            raise InputError(
+                f"y has {n_na} missing label(s). Drop those rows before evaluating."
+            )
+        y = np.array([v.strip() if isinstance(v, str) else v for v in y], dtype=object)
+        kinds = {type(v) for v in y}
+        if len(kinds) > 1:
+            raise InputError(
+                "y mixes label types "
+                f"({', '.join(sorted(k.__name__ for k in kinds))}); use one type, "
+                "for example all strings."
+            )
+    return y
+
+
+def check_X_y(X, y):
+    """Validate features and labels at evalkit's boundary.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+        Features.  DataFrame text, category and bool columns are kept for the
+        preprocessing to encode; missing values (NaN) are allowed and imputed
+        inside each training fold by the default preprocessing.
+    y : array-like of shape (n_samples,)
+        Binary labels of any type: ints, bools, strings (surrounding spaces are
+        stripped), {-1, 1}, pandas nullable dtypes without missing values.
+
+    Returns
+    -------
+    X : pandas.DataFrame or numpy.ndarray
+    y : numpy.ndarray
+        Cleaned labels.
+    info : dict
+        ``n_samples``, ``n_features``, ``n_missing`` (missing feature values,
+        imputed inside each training fold).
+    """
+    if X is None:
+        raise InputError("X is None; pass the feature table or array.")
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] == 0:
+            raise InputError("X has no feature columns.")
+        _check_frame_columns(X)
+        n_missing = int(X.isna().sum().sum())
+    else:
+        X = _check_array(X)
+        n_missing = int(np.isnan(X).sum()) if X.dtype.kind == "f" else 0
+        if X.shape[1] == 0:
+            raise InputError("X has no feature columns.")
+    if len(X) == 0:
+        raise InputError("X is empty (0 rows); evaluation needs data.")
+    if y is None:
+        raise InputError("y is None; pass the labels.")
+    y_name = getattr(y, "name", None)
+    y = _clean_labels(y)
+    if len(y) != len(X):
+        raise InputError(
+            f"X and y have different lengths: X has {len(X)} rows, y has {len(y)}. "
+            "Pass labels for exactly the rows of X."
+        )
+    if isinstance(X, pd.DataFrame) and y_name is not None and y_name in X.columns:
+        raise InputError(
+            f"The target {y_name!r} is also a feature column of X, which would leak "
+            f"the label into the model. Drop it from X (X.drop(columns=[{y_name!r}]))."
+        )
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise InputError(
+            f"y has a single class ({_quote(classes)}); a binary classifier needs "
+            "rows of both classes."
+        )
+    if len(classes) > 2:
+        raise InputError(
+            f"y has {len(classes)} classes ({_quote(classes)}); evalkit evaluates "
+            "binary problems. Binarise the labels first, for example "
+            "y = (y == 'fraud')."
+        )
+    info = {"n_samples": len(y), "n_features": X.shape[1], "n_missing": n_missing}
+    return X, y, info
+
+
+def resolve_pos_label(y, pos_label=None):
+    """Choose the positive class.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Clean binary labels (see :func:`check_X_y`).
+    pos_label : object or None, default=None
+        ``None`` picks the larger label for {0, 1}, {False, True} and {-1, 1},
+        and the minority class otherwise.  An explicit value must be one of
+        the labels; a string that spells a label (``"1"`` for the int ``1``,
+        as given on the command line) also matches.
+
+    Returns
+    -------
+    pos_label : object
+        One of the labels.
+    how : str
+        A sentence saying how it was chosen, for reports.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    classes = [c.item() if isinstance(c, np.generic) else c for c in classes]
+    if pos_label is not None:
+        is_bool = isinstance(pos_label, (bool, np.bool_))
+        for c in classes:
+            if c == pos_label and isinstance(c, (bool, np.bool_)) == is_bool:
+                return c, f"pos_label={c!r} as given"
+        if isinstance(pos_label, str):
+            matches = [c for c in classes if str(c) == pos_label.strip()]
+            if len(matches) == 1:
+                return matches[0], f"pos_label={matches[0]!r} as given"
+        raise InputError(
+            f"pos_label={pos_label!r} is not one of the labels {classes}. "
+            "Pass one of them."
+        )
+    if set(classes) in ({0, 1}, {False, True}, {-1, 1}):
+        return classes[1], f"pos_label={classes[1]!r}: the larger of the labels"
+    if counts[0] == counts[1]:
+        return classes[1], (
+            f"pos_label={classes[1]!r}: classes are balanced, the second label in "
+            "sorted order"
+        )
+    chosen = classes[int(np.argmin(counts))]
+    return chosen, f"pos_label={chosen!r}: the minority class"
+
+
+def warn_small_classes(y_bin, n_splits):
+    """Warn when a class has fewer rows than there are folds.
+
+    Parameters
+    ----------
+    y_bin : numpy.ndarray
+        1 for the positive class, 0 otherwise.
+    n_splits : int
+        Folds per repeat.
+    """
+    n_pos = int(np.sum(y_bin == 1))
+    n_neg = len(y_bin) - n_pos
+    smallest = min(n_pos, n_neg)
+    if smallest < n_splits:
+        which = "positive" if n_pos <= n_neg else "negative"
+        warnings.warn(
+            f"The {which} class has only {smallest} rows, fewer than n_splits="
+            f"{n_splits}: some test folds will hold no {which} row, and metrics "
+            f"that need both classes will be NaN there. Use n_splits <= {smallest} "
+            "for a value in every fold.",
+            UserWarning,
+            stacklevel=3,
+        )

@@ -1,0 +1,341 @@
+"""The ``evalkit`` command: a thin layer over the Python API.
+
+Every subcommand parses its arguments and calls public functions; anything it
+does, Python can do.  Bad input prints one line on stderr and exits with
+code 2, without a traceback.
+"""
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+
+__all__ = ["main"]
+
+_HEADLINE = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _int_list(text):
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers such as 64,32; got {text!r}"
+        ) from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers; got {text!r}")
+    return values
+
+
+def _add_run_options(p, *, out_default):
+    p.add_argument(
+        "--strategies",
+        default=None,
+        help="comma-separated strategy names (see 'evalkit strategies'); "
+        "default: none,class_weight,random_under,smote",
+    )
+    p.add_argument("--splits", type=int, default=5, help="folds per repeat (default 5)")
+    p.add_argument(
+        "--repeats", type=int, default=3, help="repeats of the K-fold split (default 3)"
+    )
+    p.add_argument(
+        "--model",
+        choices=("keras", "logistic"),
+        default="keras",
+        help="keras: evalkit's Keras MLP (default); logistic: scikit-learn's "
+        "LogisticRegression, no TensorFlow",
+    )
+    p.add_argument("--epochs", type=int, default=10, help="Keras epochs (default 10)")
+    p.add_argument(
+        "--batch-size", type=int, default=256, help="Keras batch size (default 256)"
+    )
+    p.add_argument(
+        "--hidden",
+        type=_int_list,
+        default=(64, 32),
+        help="hidden layer sizes, e.g. 64,32 (default)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="decision threshold on the positive-class probability (default 0.5)",
+    )
+    p.add_argument(
+        "--cost-fp", type=float, default=None, help="cost of a false positive"
+    )
+    p.add_argument(
+        "--cost-fn", type=float, default=None, help="cost of a false negative"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    p.add_argument(
+        "--jobs", type=int, default=1, help="parallel tasks (default 1; -1: all cores)"
+    )
+    p.add_argument(
+        "--out", default=out_default, help=f"output folder (default {out_default})"
+    )
+    p.add_argument("--html", action="store_true", help="also write report.html")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _parser():
+    parser = _Parser(
+        prog="evalkit",
+        description="Evaluate imbalance remedies for a binary classifier with repeated "
+        "stratified cross-validation, and see how much accuracy really moves.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    demo = sub.add_parser(
+        "demo",
+        help="run the main job on embedded fraud-like data",
+        description="Compare imbalance strategies for evalkit's Keras MLP on the "
+        "embedded make_fraud data (20,000 transactions, 1 %% fraud).",
+    )
+    demo.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small run (5,000 rows, 3 epochs, 3 folds x 1 repeat) in well under a minute",
+    )
+    demo.add_argument(
+        "--out", default="evalkit-demo", help="output folder (default evalkit-demo)"
+    )
+    demo.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    demo.add_argument("--jobs", type=int, default=1, help="parallel tasks (default 1)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    compare = sub.add_parser(
+        "compare",
+        help="compare imbalance strategies on a CSV file",
+        description="Compare imbalance strategies on DATA.csv and write summary.csv, "
+        "folds.csv, fold_info.csv, predictions.csv and report.md into --out.",
+    )
+    compare.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
+    compare.add_argument("--target", required=True, help="name of the label column")
+    compare.add_argument(
+        "--pos-label",
+        default=None,
+        help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
+    )
+    _add_run_options(compare, out_default="evalkit-results")
+
+    report = sub.add_parser(
+        "report",
+        help="rebuild report.md (and report.html) from a saved run, without training",
+        description="Rebuild the Markdown and HTML reports from the folder of a "
+        "previous 'evalkit compare' or 'evalkit demo' run.",
+    )
+    report.add_argument("folder", metavar="OUT_DIR")
+    report.add_argument("--html", action="store_true", help="also write report.html")
+
+    sub.add_parser(
+        "strategies",
+        help="list the imbalance strategies",
+        description="List the named imbalance strategies.",
+    )
+    return parser
+
+
+def _estimator(args):
+    if args.model == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(max_iter=1000)
+    from .keras import KerasBinaryClassifier
+
+    return KerasBinaryClassifier(
+        hidden_units=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size
+    )
+
+
+def _costs(args):
+    if args.cost_fp is None and args.cost_fn is None:
+        return None
+    if args.cost_fp is None or args.cost_fn is None:
+        raise _UsageError("give both --cost-fp and --cost-fn, or neither")
+    return {"fp": args.cost_fp, "fn": args.cost_fn}
+
+
+def _print_summary(report):
+    summary = report.summary()
+    lines = []
+    header = (
+        f"{'strategy':<18}"
+        + f"{'accuracy (mean ± std) [min, max]':>36}"
+        + f"{'baseline':>10}"
+    )
+    for m in _HEADLINE[1:]:
+        header += f"{('pr_auc' if m == 'average_precision' else m):>11}"
+    lines.append(header)
+    for strategy in summary.index:
+        row = summary.loc[strategy]
+        acc = (
+            f"{row[('accuracy', 'mean')]:.4f} ± {row[('accuracy', 'std')]:.4f} "
+            f"[{row[('accuracy', 'min')]:.3f}, {row[('accuracy', 'max')]:.3f}]"
+        )
+        line = f"{strategy:<18}{acc:>36}{row[('baseline_accuracy', 'mean')]:>10.4f}"
+        for m in _HEADLINE[1:]:
+            line += f"{row[(m, 'mean')]:>11.3f}"
+        lines.append(line)
+    print("\n".join(lines))
+
+
+def _write_outputs(report, out, *, html):
+    out = Path(out)
+    report.to_csv(out)
+    (out / "report.md").write_text(report.to_markdown())
+    written = [
+        "summary.csv",
+        "folds.csv",
+        "fold_info.csv",
+        "predictions.csv",
+        "report.md",
+    ]
+    if html:
+        report.to_html(out / "report.html")
+        written.append("report.html")
+    return out, written
+
+
+def _run(args):
+    from .evaluation import DEFAULT_STRATEGIES, evaluate
+
+    if args.command == "strategies":
+        from .strategies import available_strategies
+
+        table = available_strategies()
+        for row in table.itertuples(index=False):
+            print(f"{row.strategy:<18}{row.description}")
+        return 0
+    if args.command == "report":
+        from .report import load_report
+
+        report = load_report(args.folder)
+        (Path(args.folder) / "report.md").write_text(report.to_markdown())
+        if args.html:
+            report.to_html(Path(args.folder) / "report.html")
+        _print_summary(report)
+        return 0
+    if args.command == "demo":
+        from .datasets import make_fraud
+
+        n, epochs, splits, repeats = (
+            (5_000, 3, 3, 1) if args.quick else (20_000, 10, 5, 2)
+        )
+        X, y = make_fraud(n, fraud_rate=0.01, random_state=args.seed)
+        from .keras import KerasBinaryClassifier
+
+        estimator = KerasBinaryClassifier(epochs=epochs)
+        print(
+            f"evalkit demo: make_fraud({n}) with {int(y.sum())} frauds; Keras MLP (64, 32), "
+            f"{epochs} epochs; {splits}-fold x {repeats} repeat(s)",
+            file=sys.stderr,
+        )
+        report = evaluate(
+            estimator,
+            X,
+            y,
+            strategies=DEFAULT_STRATEGIES,
+            n_splits=splits,
+            n_repeats=repeats,
+            random_state=args.seed,
+            n_jobs=args.jobs,
+            verbose=0 if args.quiet else 1,
+        )
+        report.data["name"] = f"make_fraud(n_samples={n}, fraud_rate=0.01)"
+        _print_summary(report)
+        out, written = _write_outputs(report, args.out, html=True)
+        print(f"\nWrote {', '.join(written)} to {out}/", file=sys.stderr)
+        return 0
+
+    from .datasets import load_csv
+
+    X, y = load_csv(args.data, target=args.target)
+    strategies = (
+        tuple(s.strip() for s in args.strategies.split(",") if s.strip())
+        if args.strategies
+        else DEFAULT_STRATEGIES
+    )
+    report = evaluate(
+        _estimator(args),
+        X,
+        y,
+        strategies=strategies,
+        n_splits=args.splits,
+        n_repeats=args.repeats,
+        pos_label=args.pos_label,
+        threshold=args.threshold,
+        costs=_costs(args),
+        random_state=args.seed,
+        n_jobs=args.jobs,
+        verbose=0 if args.quiet else 1,
+    )
+    report.data["name"] = os.path.basename(args.data)
+    _print_summary(report)
+    out, written = _write_outputs(report, args.out, html=args.html)
+    print(f"\nWrote {', '.join(written)} to {out}/", file=sys.stderr)
+    return 0
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def main(argv=None):
+    """Run the ``evalkit`` command.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        Arguments without the program name; ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    code : int
+        0 on success, 2 for bad input or usage, 130 when interrupted.
+    """
+    parser = _parser()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"evalkit: warning: {_one_line(message)}", file=sys.stderr)
+
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.showwarning = show
+            return _run(args)
+    except _UsageError as exc:
+        print(f"evalkit: error: {exc}", file=sys.stderr)
+        return 2
+    except (
+        ValueError,
+        TypeError,
+        FileNotFoundError,
+        ImportError,
+        KeyError,
+        OSError,
+    ) as exc:
+        print(f"evalkit: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("evalkit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

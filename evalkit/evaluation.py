@@ -1,0 +1,488 @@
+"""``evaluate``: every imbalance strategy on the same repeated stratified splits."""
+
+import numbers
+import pickle
+import sys
+import warnings
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.utils.parallel import Parallel, delayed
+
+from ._random import draw_seeds
+from ._runner import Task, run_task
+from ._validation import (
+    InputError,
+    check_int,
+    check_X_y,
+    resolve_pos_label,
+    warn_small_classes,
+)
+from .metrics import check_metrics
+from .report import EvaluationReport
+from .strategies import make_imbalance_pipeline
+
+__all__ = ["DEFAULT_STRATEGIES", "evaluate"]
+
+DEFAULT_STRATEGIES = ("none", "class_weight", "random_under", "smote")
+
+_CATEGORIES = {
+    c.__name__: c
+    for c in (
+        UserWarning,
+        RuntimeWarning,
+        FutureWarning,
+        ConvergenceWarning,
+        FitFailedWarning,
+    )
+}
+
+
+def _strategy_items(strategies):
+    """Normalise ``strategies`` into a list of (name, strategy)."""
+    if isinstance(strategies, str) or not hasattr(strategies, "__iter__"):
+        strategies = [strategies]
+    if isinstance(strategies, dict):
+        items = [(str(k), v) for k, v in strategies.items()]
+    else:
+        items = []
+        for s in strategies:
+            if isinstance(s, str):
+                name = s
+            elif isinstance(s, tuple) and len(s) == 2 and isinstance(s[0], str):
+                name, s = s
+            else:
+                name = type(s).__name__
+            items.append((name, s))
+    if not items:
+        raise InputError(
+            "The `strategies` parameter is empty; give at least one strategy, for "
+            "example strategies=('none', 'smote')."
+        )
+    names = [n for n, _ in items]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise InputError(
+            f"Strategy names must be unique; {dup} appear more than once. Pass a "
+            "dict {name: strategy} to name strategies yourself."
+        )
+    return items
+
+
+def _check_cv(cv, n_splits, n_repeats, random_state):
+    """Return (splitter, folds per repeat, description)."""
+    if cv is None:
+        splitter = RepeatedStratifiedKFold(
+            n_splits=n_splits, n_repeats=n_repeats, random_state=random_state
+        )
+        return (
+            splitter,
+            n_splits,
+            (
+                f"RepeatedStratifiedKFold(n_splits={n_splits}, n_repeats={n_repeats}, "
+                f"random_state={random_state!r})"
+            ),
+        )
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        k = check_int(cv, "cv", low=2)
+        return StratifiedKFold(k), k, f"StratifiedKFold(n_splits={k})"
+    if (
+        isinstance(cv, str)
+        or not hasattr(cv, "split")
+        or not hasattr(cv, "get_n_splits")
+    ):
+        raise InputError(
+            "The `cv` parameter must be None, an int or a splitter with a split() "
+            f"method (for example StratifiedKFold(5)). Got {cv!r} instead."
+        )
+    repeats = getattr(cv, "n_repeats", 1)
+    total = cv.get_n_splits()
+    return cv, max(total // max(repeats, 1), 1), repr(cv)
+
+
+def _check_fit_params(fit_params, pipelines):
+    if fit_params is None:
+        return {}
+    if not isinstance(fit_params, dict):
+        raise InputError(
+            "The `fit_params` parameter must be a dict of options for the "
+            f"classifier's fit, for example {{'epochs': 5}}. Got {fit_params!r}."
+        )
+    if "sample_weight" in fit_params:
+        with_sampler = [name for name, p in pipelines if _has_sampler(p)]
+        if with_sampler:
+            raise InputError(
+                "fit_params['sample_weight'] cannot be used with resampling "
+                f"strategies ({', '.join(with_sampler)}): a sampler adds or removes "
+                "training rows, so row weights would no longer line up with the rows. "
+                "Use class weights instead (the 'class_weight' strategy or the "
+                "classifier's class_weight parameter), or drop the resampling "
+                "strategies."
+            )
+    return dict(fit_params)
+
+
+def _has_sampler(est):
+    steps = getattr(est, "steps", None)
+    if isinstance(steps, list):
+        return any(hasattr(s, "fit_resample") for _, s in steps[:-1])
+    inner = getattr(est, "estimator", None)
+    return inner is not None and _has_sampler(inner)
+
+
+def _check_picklable(name, pipeline):
+    """Fail before any fold runs, naming the parameter that cannot be pickled."""
+    try:
+        pickle.dumps(pipeline)
+        return
+    except Exception as exc:
+        culprit = None
+        for key, value in pipeline.get_params(deep=True).items():
+            try:
+                pickle.dumps(value)
+            except Exception:
+                culprit = key
+        where = f" (parameter {culprit!r})" if culprit else ""
+        raise InputError(
+            f"Strategy {name!r} cannot be sent to parallel workers: its estimator "
+            f"cannot be pickled{where}: {exc}. Use n_jobs=1, or pass a builder "
+            "function defined at module level instead of a lambda or local object."
+        ) from exc
+
+
+def _emit_warnings(records):
+    seen = {}
+    for r in records:
+        for category, message in dict.fromkeys(map(tuple, r.warnings)):
+            seen.setdefault((category, message), []).append(r)
+    for (category, message), where in seen.items():
+        cells = ", ".join(f"{r.strategy}/r{r.repeat}f{r.fold}" for r in where[:4])
+        more = f" and {len(where) - 4} more" if len(where) > 4 else ""
+        warnings.warn(
+            f"{message} [in {len(where)} of {len(records)} tasks: {cells}{more}]",
+            _CATEGORIES.get(category, UserWarning),
+            stacklevel=3,
+        )
+
+
+def _handle_failures(records):
+    failed = [r for r in records if r.status != "ok"]
+    if not failed:
+        return
+    if len(failed) == len(records):
+        raise ValueError(
+            f"All {len(records)} tasks failed. The first error was {failed[0].error}"
+            f"\n{failed[0].traceback}"
+        )
+    cells = ", ".join(f"{r.strategy}/r{r.repeat}f{r.fold}" for r in failed[:4])
+    warnings.warn(
+        f"{len(failed)} of {len(records)} tasks failed ({cells}"
+        f"{' and more' if len(failed) > 4 else ''}); their metrics are NaN and "
+        f"their errors are in report.fold_info['error']. First error: "
+        f"{failed[0].error}. Set error_score='raise' to see the traceback.",
+        FitFailedWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_undefined(report):
+    undefined = report.undefined[
+        ~report.undefined["reason"].str.startswith("the task failed")
+    ]
+    if undefined.empty:
+        return
+    parts = []
+    for metric, group in undefined.groupby("metric", sort=False):
+        first = group.iloc[0]
+        parts.append(
+            f"{metric} in {len(group)} of {len(report.records)} folds "
+            f"(e.g. {first['strategy']}/r{first['repeat']}f{first['fold']}: "
+            f"{first['reason']})"
+        )
+    warnings.warn(
+        "Some metrics are undefined and reported as NaN, never as 0: "
+        + "; ".join(parts)
+        + ". Summaries use the defined folds only (see the 'n' column).",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _describe(estimator):
+    text = repr(estimator)
+    return " ".join(text.split())[:500]
+
+
+def evaluate(
+    estimator,
+    X,
+    y,
+    *,
+    strategies=DEFAULT_STRATEGIES,
+    n_splits=5,
+    n_repeats=3,
+    cv=None,
+    scoring=None,
+    pos_label=None,
+    threshold=0.5,
+    costs=None,
+    preprocessing="auto",
+    fit_params=None,
+    random_state=0,
+    n_jobs=None,
+    error_score=np.nan,
+    verbose=1,
+):
+    """Evaluate imbalance strategies with repeated stratified cross-validation.
+
+    One set of splits is drawn and used for every strategy, so strategies are
+    compared fold by fold on identical data.  Each (strategy, repeat, fold)
+    task fits a fresh clone on the training rows only (resampling therefore
+    never touches test rows), calls ``predict_proba`` on the test rows once,
+    and keeps the out-of-fold probabilities; every metric is computed from
+    them.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Any scikit-learn classifier, for example
+        :class:`evalkit.KerasBinaryClassifier` or ``LogisticRegression``.
+        Cloned for every task, never modified.
+    X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+        Features.  Text, category and bool columns of a DataFrame are one-hot
+        encoded and missing values imputed by the default preprocessing,
+        inside each training fold.
+    y : array-like of shape (n_samples,)
+        Binary labels: ints, bools, strings, {-1, 1}.
+    strategies : str, list or dict, default=("none", "class_weight", "random_under", "smote")
+        Imbalance remedies; names from
+        :func:`evalkit.available_strategies` (a ``"+tuned"`` suffix adds
+        threshold tuning), imbalanced-learn sampler objects, or complete
+        pipelines.  A dict ``{name: strategy}`` names them.
+    n_splits : int, default=5
+        Folds per repeat.
+    n_repeats : int, default=3
+        Repeats of the stratified K-fold split, each shuffled differently.
+    cv : int, splitter or None, default=None
+        Replaces ``RepeatedStratifiedKFold(n_splits, n_repeats,
+        random_state)`` when given.
+    scoring : str, list of str or None, default=None
+        Metric names (see :mod:`evalkit.metrics`); ``None`` uses
+        ``accuracy, baseline_accuracy, balanced_accuracy, precision, recall,
+        f1, roc_auc, average_precision, mcc, gmean, brier, log_loss, ece``.
+    pos_label : label or None, default=None
+        The positive class.  ``None`` picks the larger label of {0, 1},
+        {False, True} and {-1, 1}, and the minority class otherwise; the report
+        states the choice.
+    threshold : float, default=0.5
+        A row is predicted positive when its probability is strictly above the
+        threshold (tuned strategies pick their own per fold).
+    costs : dict or None, default=None
+        ``{"fp": c_fp, "fn": c_fn}`` adds ``expected_cost`` and
+        ``min_expected_cost``.
+    preprocessing : "auto", None or transformer, default="auto"
+        ``"auto"`` scales numeric columns and one-hot encodes categorical
+        ones, imputing missing values; ``None`` feeds X as is.
+    fit_params : dict or None, default=None
+        Options passed to the classifier's ``fit`` in every task (for
+        example ``{"epochs": 5}`` for a Keras model).  An array with one value
+        per row (``sample_weight``) is cut to each training part.
+    random_state : int, RandomState or None, default=0
+        Controls the splits and the per-fold seeds given to every
+        ``random_state`` parameter of the pipeline (sampler, network).  The
+        same (repeat, fold) gets the same seed for every strategy, so paired
+        differences are not blurred by seed noise.  Same value, same numbers.
+    n_jobs : int or None, default=None
+        Tasks run in parallel through joblib; any joblib backend works.
+        Seeds are drawn before dispatch, so results do not depend on it.
+    error_score : "raise" or float, default=nan
+        ``"raise"`` stops at the first failed task; otherwise failed tasks
+        are kept in ``fold_info`` with their error and NaN metrics.
+    verbose : int, default=1
+        ``0`` is silent; ``1`` shows a progress bar on stderr.
+
+    Returns
+    -------
+    report : EvaluationReport
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from evalkit import evaluate, make_fraud
+    >>> X, y = make_fraud(2000, fraud_rate=0.05, random_state=0)
+    >>> report = evaluate(LogisticRegression(max_iter=500), X, y,
+    ...                   strategies=["none", "class_weight"], n_repeats=1,
+    ...                   verbose=0)
+    >>> list(report.summary().index)
+    ['none', 'class_weight']
+    """
+    n_splits = check_int(n_splits, "n_splits", low=2)
+    n_repeats = check_int(n_repeats, "n_repeats", low=1)
+    verbose = check_int(verbose, "verbose", low=0)
+    if not (error_score == "raise" or isinstance(error_score, numbers.Number)):
+        raise InputError(
+            "The `error_score` parameter must be 'raise' or a number (nan by "
+            f"default). Got {error_score!r} instead."
+        )
+    if not isinstance(threshold, numbers.Real) or not 0 <= threshold < 1:
+        raise InputError(
+            f"The `threshold` parameter must be a number in [0, 1). Got {threshold!r}."
+        )
+    if not hasattr(estimator, "fit"):
+        raise InputError(
+            "The `estimator` parameter must be a scikit-learn classifier with a fit "
+            f"method. Got {type(estimator).__name__} instead."
+        )
+    metrics = check_metrics(scoring, costs)
+    X, y, info = check_X_y(X, y)
+    pos_label, how = resolve_pos_label(y, pos_label)
+    y_bin = (y == pos_label).astype(np.int8)
+    info.update(n_positive=int(y_bin.sum()), pos_label_reason=how)
+
+    items = _strategy_items(strategies)
+    pipelines = []
+    for name, strategy in items:
+        pipeline = make_imbalance_pipeline(
+            estimator,
+            strategy,
+            preprocessing=preprocessing,
+            X=X,
+            pos_label=pos_label,
+            random_state=random_state if isinstance(random_state, int) else None,
+        )
+        try:
+            clone(pipeline)
+        except Exception as exc:
+            raise InputError(
+                f"Strategy {name!r} cannot be cloned ({exc}); every constructor "
+                "argument must be stored unchanged as an attribute of the same "
+                "name (scikit-learn's estimator rules)."
+            ) from exc
+        pipelines.append((name, pipeline))
+
+    response = "predict_proba"
+    needs_proba = [m.name for m in metrics if m.needs_proba]
+    for name, pipeline in pipelines:
+        if not hasattr(pipeline, "predict_proba"):
+            if needs_proba:
+                raise InputError(
+                    f"The metrics {', '.join(needs_proba)} need predicted "
+                    f"probabilities, but the estimator of strategy {name!r} has no "
+                    "predict_proba method. Wrap it in "
+                    "sklearn.calibration.CalibratedClassifierCV, or pass a scoring "
+                    "without these metrics (for example scoring=['accuracy', "
+                    "'precision', 'recall', 'f1'])."
+                )
+            response = "predict"
+    fit_params = _check_fit_params(fit_params, pipelines)
+
+    splitter, per_repeat, cv_text = _check_cv(cv, n_splits, n_repeats, random_state)
+    warn_small_classes(y_bin, per_repeat)
+    splits = list(splitter.split(np.zeros((len(y), 1)), y_bin))
+    seeds = draw_seeds(random_state, len(splits))
+    tasks = []
+    for name, pipeline in pipelines:
+        for i, (train, test) in enumerate(splits):
+            repeat, fold = divmod(i, per_repeat)
+            tasks.append(
+                (pipeline, Task(name, repeat, fold, int(seeds[i]), train, test))
+            )
+
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    n_workers = effective_n_jobs(n_jobs)
+    if n_workers > 1:
+        for name, pipeline in pipelines:
+            _check_picklable(name, pipeline)
+    tf_threads = max(1, (_cpu_count() // n_workers)) if n_workers > 1 else None
+    jobs = (
+        delayed(run_task)(
+            pipeline,
+            X,
+            y,
+            task,
+            pos_label=pos_label,
+            threshold=threshold,
+            fit_params=fit_params,
+            response_method=response,
+            tf_threads=tf_threads,
+            error_score=error_score,
+        )
+        for pipeline, task in tasks
+    )
+    records = []
+    with _progress(len(tasks), verbose) as bar:
+        for record in parallel(jobs):
+            records.append(record)
+            bar.update(1)
+
+    _emit_warnings(records)
+    _handle_failures(records)
+    params = {
+        "estimator": _describe(estimator),
+        "cv": cv_text,
+        "n_splits": per_repeat,
+        "n_repeats": len(splits) // per_repeat,
+        "threshold": threshold,
+        "random_state": random_state if isinstance(random_state, int) else None,
+        "scoring": [m.name for m in metrics],
+        "fit_params": {k: v for k, v in fit_params.items() if np.ndim(v) == 0},
+        "n_jobs": n_jobs,
+        "response_method": response,
+        "strategies": {name: _describe(p) for name, p in pipelines},
+    }
+    report = EvaluationReport(
+        records,
+        metrics=[m.name for m in metrics],
+        pos_label=pos_label,
+        classes=list(np.unique(y)),
+        strategies=[name for name, _ in pipelines],
+        data=info,
+        params=params,
+        costs=costs,
+    )
+    _warn_undefined(report)
+    return report
+
+
+def _cpu_count():
+    import os
+
+    return (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1)
+    )
+
+
+class _progress:
+    """A tqdm bar on stderr, or nothing when ``verbose`` is 0."""
+
+    def __init__(self, total, verbose):
+        self.total, self.verbose = total, verbose
+        self.bar = None
+
+    def __enter__(self):
+        if self.verbose:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=self.total,
+                desc="evalkit",
+                unit="fit",
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+            )
+        return self
+
+    def update(self, n):
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False

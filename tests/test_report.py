@@ -1,0 +1,232 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from evalkit import load_report
+from evalkit._runner import FoldRecord
+from evalkit.report import EvaluationReport
+
+
+def _records(strategies=("none", "smote"), n_repeats=2, n_splits=3, seed=0):
+    rng = np.random.RandomState(seed)
+    records = []
+    n = 30
+    for s_i, strategy in enumerate(strategies):
+        for r in range(n_repeats):
+            for f in range(n_splits):
+                y = np.zeros(n, dtype=np.int8)
+                y[:6] = 1
+                proba = np.clip(0.3 * y + rng.uniform(0, 0.7, n) + 0.05 * s_i, 0, 1)
+                records.append(
+                    FoldRecord(
+                        strategy=strategy,
+                        repeat=r,
+                        fold=f,
+                        seed=r * 10 + f,
+                        test_index=np.arange(n) + f * n,
+                        y_test=y,
+                        proba=proba,
+                        n_train=60,
+                        n_test=30,
+                        n_pos_train=12,
+                        n_pos_test=6,
+                        n_train_resampled=60,
+                        n_pos_train_resampled=12,
+                        history={"loss": [0.7, 0.5]} if strategy == "none" else None,
+                    )
+                )
+    return records
+
+
+def _report(**kw):
+    return EvaluationReport(
+        _records(**kw),
+        metrics=["accuracy", "roc_auc", "brier"],
+        pos_label=1,
+        classes=[0, 1],
+        strategies=["none", "smote"],
+        data={"n_samples": 90, "n_features": 3, "n_positive": 18},
+        params={"random_state": 0},
+    )
+
+
+def test_folds_table_columns_and_dtypes():
+    """Check the long table's exact columns, dtypes and size."""
+    report = _report()
+    folds = report.folds
+    assert list(folds.columns) == ["strategy", "repeat", "fold", "metric", "value"]
+    assert folds["repeat"].dtype == np.int64 and folds["fold"].dtype == np.int64
+    assert folds["value"].dtype == np.float64
+    assert len(folds) == 2 * 6 * 3
+    assert list(report.fold_info.columns[:3]) == ["strategy", "repeat", "fold"]
+    assert {
+        "fit_time",
+        "n_train",
+        "n_train_resampled",
+        "n_test",
+        "n_pos_train",
+        "n_pos_test",
+        "status",
+        "error",
+    } <= set(report.fold_info.columns)
+    assert list(report.predictions.columns) == [
+        "strategy",
+        "repeat",
+        "fold",
+        "row",
+        "y_true",
+        "proba",
+    ]
+    assert list(report.history.columns) == [
+        "strategy",
+        "repeat",
+        "fold",
+        "epoch",
+        "metric",
+        "value",
+    ]
+    assert len(report.history) == 6 * 2
+
+
+def test_summary_structure_and_values():
+    """Check the summary's MultiIndex and that each statistic matches a hand computation."""
+    report = _report()
+    summary = report.summary()
+    assert summary.index.name == "strategy"
+    assert list(summary.index) == ["none", "smote"]
+    assert summary.columns.names == ["metric", "stat"]
+    assert list(summary["roc_auc"].columns) == [
+        "mean",
+        "std",
+        "min",
+        "max",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
+    values = report.folds.query("strategy == 'none' and metric == 'roc_auc'")[
+        "value"
+    ].to_numpy()
+    row = summary.loc["none", "roc_auc"]
+    assert row["mean"] == pytest.approx(values.mean())
+    assert row["std"] == pytest.approx(values.std(ddof=1))
+    assert row["min"] == values.min() and row["max"] == values.max() and row["n"] == 6
+    # Corrected resampled t interval: var * (1/J + n_test/n_train), J - 1 dof.
+    half = sps.t.ppf(0.975, 5) * np.sqrt(values.var(ddof=1) * (1 / 6 + 30 / 60))
+    assert row["ci_low"] == pytest.approx(values.mean() - half)
+    assert row["ci_high"] == pytest.approx(values.mean() + half)
+    assert row["min"] <= row["mean"] <= row["max"]
+
+
+def test_compare_pairs_folds_and_adjusts():
+    """Check compare(): paired differences, win/tie/loss and direction for lower-is-better metrics."""
+    report = _report()
+    cmp = report.compare("none", "roc_auc")
+    assert list(cmp.columns) == [
+        "mean_diff",
+        "ci_low",
+        "ci_high",
+        "t_stat",
+        "p_value",
+        "p_holm",
+        "wins",
+        "ties",
+        "losses",
+        "n_folds",
+    ]
+    a = report.folds.query("strategy == 'smote' and metric == 'roc_auc'")[
+        "value"
+    ].to_numpy()
+    b = report.folds.query("strategy == 'none' and metric == 'roc_auc'")[
+        "value"
+    ].to_numpy()
+    assert cmp.loc["smote", "mean_diff"] == pytest.approx((a - b).mean())
+    assert cmp.loc["smote", "wins"] == (a > b).sum()
+    assert cmp.loc["smote", "p_holm"] == pytest.approx(cmp.loc["smote", "p_value"])
+    brier = report.compare("none", "brier")
+    a = report.folds.query("strategy == 'smote' and metric == 'brier'")[
+        "value"
+    ].to_numpy()
+    b = report.folds.query("strategy == 'none' and metric == 'brier'")[
+        "value"
+    ].to_numpy()
+    assert brier.loc["smote", "wins"] == (a < b).sum()
+    both = report.compare(metric=["roc_auc", "brier"], method="wilcoxon")
+    assert list(both.index.get_level_values("metric").unique()) == ["roc_auc", "brier"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"baseline": "smot"}, "baseline='smot' is not a strategy"),
+        ({"metric": "f1"}, "Metric 'f1' is not in this report"),
+        ({"method": "t"}, "must be 'corrected_t' or 'wilcoxon'"),
+        ({"alpha": 2}, "alpha"),
+    ],
+)
+def test_compare_errors(kwargs, match):
+    """Check that compare() rejects bad arguments with the valid choices."""
+    with pytest.raises(ValueError, match=match):
+        _report().compare(**kwargs)
+
+
+def test_rank_orders_strategies():
+    """Check that rank() returns mean ranks summing to the right total, best first."""
+    ranks = _report().rank("roc_auc")
+    assert ranks["mean_rank"].sum() == pytest.approx(3.0)
+    assert ranks["mean_rank"].is_monotonic_increasing
+
+
+def test_to_csv_and_load_report_round_trip(tmp_path):
+    """Check that a saved report rebuilds identical tables without training."""
+    report = _report()
+    paths = report.to_csv(tmp_path)
+    assert {p.name for p in paths} == {
+        "folds.csv",
+        "fold_info.csv",
+        "summary.csv",
+        "predictions.csv",
+        "history.csv",
+        "meta.json",
+    }
+    again = load_report(tmp_path)
+    pd.testing.assert_frame_equal(
+        report.folds, again.folds, check_exact=False, rtol=1e-9
+    )
+    pd.testing.assert_frame_equal(report.summary(), again.summary(), rtol=1e-9)
+    pd.testing.assert_frame_equal(report.history, again.history)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    assert meta["strategies"] == ["none", "smote"]
+
+
+def test_load_report_missing_files(tmp_path):
+    """Check that a folder that is not a saved run gets a clear error."""
+    with pytest.raises(FileNotFoundError, match="missing meta.json, predictions.csv"):
+        load_report(tmp_path)
+
+
+def test_to_markdown_mentions_baseline_and_spread():
+    """Check that the Markdown report carries the data, the summary and accuracy's spread."""
+    text = _report().to_markdown()
+    assert "90 rows" in text and "18 positives" in text
+    assert "| strategy | accuracy | roc_auc |" in text
+    assert "## Accuracy's spread" in text
+
+
+def test_failed_records_give_nan_and_reason():
+    """Check that a failed task has NaN metrics with the failure as reason."""
+    records = _records()
+    records[0].status, records[0].error = "failed", "RuntimeError: boom"
+    report = EvaluationReport(
+        records,
+        metrics=["accuracy"],
+        pos_label=1,
+        classes=[0, 1],
+        strategies=["none", "smote"],
+    )
+    assert report.n_failed == 1
+    assert report.summary().loc["none", ("accuracy", "n")] == 5
+    assert "boom" in report.undefined["reason"].iloc[0]

@@ -1,0 +1,140 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from evalkit._validation import (
+    InputError,
+    check_int,
+    check_X_y,
+    resolve_pos_label,
+    warn_small_classes,
+)
+
+X_OK = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": ["x", "y", "x", "y"]})
+
+
+def _frame(**cols):
+    return pd.DataFrame(cols)
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (X_OK, [0, 1, 0], "different lengths: X has 4 rows, y has 3"),
+        (X_OK.iloc[:0], [], "X is empty"),
+        (pd.DataFrame(index=range(4)), [0, 1, 0, 1], "no feature columns"),
+        (X_OK, [0, 0, 0, 0], "single class"),
+        (X_OK, [0, 1, 2, 0], "3 classes"),
+        (X_OK, [0, 1, np.nan, 0], "1 missing label"),
+        (X_OK, pd.Series([0, 1, None, 1], dtype="Int64"), "1 missing label"),
+        (X_OK, np.array(["a", 1, "a", 1], dtype=object), "mixes label types"),
+        (
+            _frame(a=[1.0, np.inf, 3.0, 4.0]),
+            [0, 1, 0, 1],
+            "Column 'a' holds 1 infinite value",
+        ),
+        (
+            _frame(amount=["1.5", "2", "abc", "4", "5", "6"]),
+            [0, 1, 0, 1, 0, 1],
+            r"Column 'amount' is numeric except for 1 value.*'abc' \(row 2\)"
+            r".*to_numeric",
+        ),
+        (np.array([1.0, 2.0]), [0, 1], "must be 2-D"),
+        (np.array([[1.0], [np.inf]]), [0, 1], "infinite"),
+        (np.array([["a"], ["b"]]), [0, 1], "not all numbers"),
+        (None, [0, 1], "X is None"),
+    ],
+)
+def test_check_X_y_errors(X, y, match):
+    """Check that each kind of bad input raises an InputError that names it."""
+    with pytest.raises(InputError, match=match):
+        check_X_y(X, y)
+
+
+def test_duplicated_column_names():
+    """Check that duplicated column names are rejected with the names."""
+    X = pd.DataFrame([[1, 2], [3, 4]], columns=["a", "a"])
+    with pytest.raises(InputError, match="duplicated column names: 'a'"):
+        check_X_y(X, [0, 1])
+
+
+def test_target_column_also_feature():
+    """Check that a target column left among the features is rejected (a leak)."""
+    X = pd.DataFrame({"a": [1, 2], "Class": [0, 1]})
+    with pytest.raises(InputError, match="also a feature column"):
+        check_X_y(X, X["Class"])
+
+
+@pytest.mark.parametrize(
+    "y, expected",
+    [
+        (pd.Series([0, 1, 0, 1], dtype="Int64"), [0, 1]),
+        ([" fraud", "legit ", "legit", "fraud"], ["fraud", "legit"]),
+        ([True, False, True, False], [False, True]),
+        ([-1, 1, -1, 1], [-1, 1]),
+        ([0.0, 1.0, 0.0, 1.0], [0, 1]),
+        (pd.Series(["a", "b", "a", "b"], dtype="category"), ["a", "b"]),
+    ],
+)
+def test_labels_are_cleaned(y, expected):
+    """Check that nullable, spaced, bool and float labels become clean classes."""
+    _, y_clean, _ = check_X_y(X_OK, y)
+    assert list(np.unique(y_clean)) == expected
+
+
+def test_missing_features_are_counted():
+    """Check that missing feature values are allowed and counted."""
+    X = pd.DataFrame({"a": [1.0, np.nan, 3.0, np.nan]})
+    _, _, info = check_X_y(X, [0, 1, 0, 1])
+    assert info == {"n_samples": 4, "n_features": 1, "n_missing": 2}
+
+
+@pytest.mark.parametrize(
+    "y, pos_label, expected",
+    [
+        ([0, 1, 1, 1], None, 1),
+        ([False, True, True], None, True),
+        ([-1, 1, 1], None, 1),
+        (["fraud", "legit", "legit"], None, "fraud"),
+        (["a", "b", "b", "a"], None, "b"),
+        ([0, 1, 1], 0, 0),
+        ([0, 1, 1], "1", 1),
+        (["fraud", "legit"], "legit", "legit"),
+    ],
+)
+def test_resolve_pos_label(y, pos_label, expected):
+    """Check the positive-class rule: larger of 0/1-like labels, else the minority."""
+    chosen, how = resolve_pos_label(
+        np.array(y, dtype=object if isinstance(y[0], str) else None), pos_label
+    )
+    assert chosen == expected
+    assert repr(chosen) in how
+
+
+def test_resolve_pos_label_unknown():
+    """Check that a pos_label that is not a label is rejected with the labels."""
+    with pytest.raises(
+        InputError, match=r"pos_label='x' is not one of the labels \[0, 1\]"
+    ):
+        resolve_pos_label(np.array([0, 1]), "x")
+    with pytest.raises(InputError, match="not one of the labels"):
+        resolve_pos_label(np.array([0, 1]), True)
+
+
+def test_warn_small_classes():
+    """Check that fewer positives than folds warns with the counts and a fix (C7)."""
+    y = np.array([1] * 3 + [0] * 97)
+    with pytest.warns(
+        UserWarning, match=r"only 3 rows, fewer than n_splits=5.*n_splits <= 3"
+    ):
+        warn_small_classes(y, 5)
+
+
+@pytest.mark.parametrize("value", [0, 1.5, True, "3"])
+def test_check_int(value):
+    """Check the scikit-learn-style message for bad integer parameters."""
+    with pytest.raises(
+        InputError,
+        match=r"The `n_splits` parameter must be an int in the range \[2, inf\)",
+    ):
+        check_int(value, "n_splits", low=2)
