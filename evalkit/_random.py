@@ -5,6 +5,8 @@ starts, so results depend neither on ``n_jobs`` nor on the joblib backend nor
 on the order in which tasks finish.
 """
 
+import copy
+import numbers
 import random
 from contextlib import contextmanager
 
@@ -100,3 +102,63 @@ def preserved_global_random_state():
     finally:
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
+
+
+def set_random_states(estimator, random_state):
+    """Set every ``random_state`` inside an estimator to one int, in place.
+
+    Every parameter named ``random_state`` or ending in ``__random_state``
+    (nested steps of pipelines, wrapped samplers, the inner model of a
+    ``TunedThresholdClassifierCV``) is set to ``random_state``. A
+    cross-validation splitter held in a ``cv`` parameter that shuffles (such as
+    the inner ``StratifiedKFold`` of ``"+tuned"``) is replaced by a copy with
+    that ``random_state``. Unlike scikit-learn's private ``_set_random_states``,
+    no seeds are drawn: the same int always gives the same estimator.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator to modify; clone it first if the original must stay as is.
+    random_state : int
+        The seed, in the range [0, 2**32 - 1].
+
+    Returns
+    -------
+    estimator : estimator
+        The same object, modified.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from evalkit.strategies import make_imbalance_pipeline, set_random_states
+    >>> pipe = make_imbalance_pipeline(LogisticRegression(), "smote")
+    >>> pipe = set_random_states(pipe, 7)
+    >>> pipe.get_params()["sampler__sampler__random_state"]
+    7
+    """
+    if (
+        not isinstance(random_state, numbers.Integral)
+        or isinstance(random_state, bool)
+        or not 0 <= random_state <= 2**32 - 1
+    ):
+        raise ValueError(
+            "The `random_state` parameter of set_random_states must be an int in "
+            f"the range [0, 4294967295]. Got {random_state!r} instead."
+        )
+    random_state = int(random_state)
+    changes = {}
+    for key, value in estimator.get_params(deep=True).items():
+        if key == "random_state" or key.endswith("__random_state"):
+            changes[key] = random_state
+        elif (
+            (key == "cv" or key.endswith("__cv"))
+            and hasattr(value, "split")
+            and hasattr(value, "random_state")
+            and getattr(value, "shuffle", True)
+        ):
+            splitter = copy.copy(value)
+            splitter.random_state = random_state
+            changes[key] = splitter
+    if changes:
+        estimator.set_params(**changes)
+    return estimator

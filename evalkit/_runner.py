@@ -8,6 +8,7 @@ and never raises for a failed fit unless asked to: a failure is a record with
 ``status="failed"``.
 """
 
+import numbers
 import os
 import sys
 import time
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.metrics import get_scorer
+
+from ._random import set_random_states
 
 __all__ = ["FoldRecord", "Task", "run_task"]
 
@@ -113,30 +117,6 @@ def _resident_mb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
-def set_random_states(estimator, seed):
-    """Set every ``random_state`` parameter of ``estimator`` to ``seed``.
-
-    Parameters
-    ----------
-    estimator : estimator
-        Modified in place (pass a clone).
-    seed : int
-
-    Returns
-    -------
-    estimator : estimator
-    """
-    params = estimator.get_params(deep=True)
-    to_set = {
-        key: int(seed)
-        for key in params
-        if key == "random_state" or key.endswith("__random_state")
-    }
-    if to_set:
-        estimator.set_params(**to_set)
-    return estimator
-
-
 def _steps(est):
     steps = getattr(est, "steps", None)
     return steps if isinstance(steps, list) else None
@@ -198,15 +178,112 @@ def _final_estimator(est):
     return steps[-1][1] if steps is not None else est
 
 
-def _threshold_of(est, default):
-    best = getattr(est, "best_threshold_", None)
-    if best is not None:
-        return float(best)
-    final = _final_estimator(est)
-    value = getattr(final, "threshold", None)
-    if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
-        return float(value)
-    return float(default)
+def _tuned_pos_label(tuned):
+    curve_scorer = getattr(tuned, "_curve_scorer", None)
+    if curve_scorer is not None and hasattr(curve_scorer, "_get_pos_label"):
+        return curve_scorer._get_pos_label()
+    scorer = tuned.scoring
+    if isinstance(scorer, str):
+        scorer = get_scorer(scorer)
+    getter = getattr(scorer, "_get_pos_label", None)
+    return getter() if getter is not None else None
+
+
+def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None):
+    """Return the probability threshold a fitted classifier uses to predict.
+
+    A row is predicted positive when the probability of ``pos_label`` is at
+    least the returned threshold.
+
+    - For a fitted ``TunedThresholdClassifierCV`` (the ``"+tuned"``
+      strategies): its ``best_threshold_``. scikit-learn applies it to the
+      probability of the positive label of its scorer (``pos_label`` of the
+      scorer, else ``classes_[1]``); when you ask for the other class, the
+      threshold is mapped to ``1 - best_threshold_`` (``-best_threshold_`` if it
+      was tuned on a decision function).
+    - For an estimator with a numeric ``threshold`` parameter (such as
+      ``FixedThresholdClassifier``): that value, mapped in the same way.
+    - For a pipeline: the answer for its final step.
+    - Otherwise: ``default``.
+
+    Parameters
+    ----------
+    fitted_estimator : estimator
+        A fitted classifier.
+    default : float, default=0.5
+        Returned when the estimator has no threshold of its own.
+    pos_label : int, float, bool or str, default=None
+        The class whose probability the threshold applies to; ``classes_[1]``
+        when None.
+
+    Returns
+    -------
+    threshold : float
+        The threshold on the probability of ``pos_label``.
+
+    Raises
+    ------
+    ValueError
+        If ``pos_label`` is not one of the estimator's ``classes_``.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from evalkit.strategies import decision_threshold
+    >>> model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    >>> decision_threshold(model)
+    0.5
+    """
+    estimator = fitted_estimator
+    if hasattr(estimator, "best_threshold_"):
+        threshold = float(estimator.best_threshold_)
+        own_pos_label = _tuned_pos_label(estimator)
+        response_method = getattr(estimator, "response_method", "predict_proba")
+        if response_method == "auto":
+            inner = getattr(estimator, "estimator_", estimator.estimator)
+            response_method = (
+                "predict_proba"
+                if hasattr(inner, "predict_proba")
+                else "decision_function"
+            )
+        flip = (lambda t: -t) if response_method == "decision_function" else None
+    else:
+        params = (
+            estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+        )
+        threshold = params.get("threshold")
+        if not isinstance(threshold, numbers.Real) or isinstance(threshold, bool):
+            if _steps(estimator) is not None:
+                return decision_threshold(
+                    estimator.steps[-1][1], default, pos_label=pos_label
+                )
+            return float(default)
+        threshold = float(threshold)
+        own_pos_label = params.get("pos_label")
+        flip = None
+    flip = flip or (lambda t: 1.0 - t)
+
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        if pos_label is None or own_pos_label is None or pos_label == own_pos_label:
+            return threshold
+        raise ValueError(
+            "decision_threshold needs a fitted estimator (with `classes_`) to map "
+            f"the threshold to pos_label={pos_label!r}; fit it first."
+        )
+    classes = list(np.asarray(classes).tolist())
+    if own_pos_label is None or own_pos_label not in classes:
+        own_pos_label = classes[-1]
+    if pos_label is None:
+        pos_label = classes[-1]
+    elif pos_label not in classes:
+        raise ValueError(
+            "The `pos_label` parameter of decision_threshold must be one of the "
+            f"estimator's classes {classes}. Got {pos_label!r} instead."
+        )
+    if pos_label == own_pos_label:
+        return threshold
+    return float(flip(threshold))
 
 
 def _class_weight_text(est):
@@ -324,7 +401,8 @@ def run_task(
                 proba = np.asarray(est.predict_proba(X_test), dtype=np.float64)
                 classes = list(est.classes_)
                 record.proba = proba[:, classes.index(pos_label)]
-                record.threshold = _threshold_of(est, threshold)
+                if hasattr(est, "best_threshold_"):
+                    record.threshold = decision_threshold(est, pos_label=pos_label)
             else:
                 record.proba = (np.asarray(est.predict(X_test)) == pos_label).astype(
                     np.float64

@@ -68,7 +68,7 @@ def _add_run_options(p, *, out_default):
     p.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
+        default=None,
         help="decision threshold on the positive-class probability (default 0.5)",
     )
     p.add_argument(
@@ -153,7 +153,10 @@ def _estimator(args):
     from .keras import KerasBinaryClassifier
 
     return KerasBinaryClassifier(
-        hidden_units=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size
+        hidden_units=tuple(args.hidden),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        threshold=0.5 if args.threshold is None else args.threshold,
     )
 
 
@@ -273,7 +276,7 @@ def _run(args):
         n_splits=args.splits,
         n_repeats=args.repeats,
         pos_label=args.pos_label,
-        threshold=args.threshold,
+        threshold=args.threshold if args.model == "logistic" else None,
         costs=_costs(args),
         random_state=args.seed,
         n_jobs=args.jobs,

@@ -211,6 +211,36 @@ def _warn_undefined(report):
     )
 
 
+def _resolve_threshold(threshold, estimator):
+    """The evaluation's threshold, or the estimator's own; a clash is an error."""
+    steps = getattr(estimator, "steps", None)
+    final = steps[-1][1] if isinstance(steps, list) else estimator
+    own = (
+        final.get_params(deep=False).get("threshold")
+        if hasattr(final, "get_params")
+        else None
+    )
+    if not isinstance(own, numbers.Real) or isinstance(own, bool):
+        own = None
+    if threshold is None:
+        return 0.5 if own is None else float(own)
+    if (
+        not isinstance(threshold, numbers.Real)
+        or isinstance(threshold, bool)
+        or not 0 <= threshold < 1
+    ):
+        raise InputError(
+            f"The `threshold` parameter must be a number in [0, 1). Got {threshold!r}."
+        )
+    if own is not None and float(own) != float(threshold):
+        raise InputError(
+            f"threshold={threshold!r} clashes with the estimator's own "
+            f"threshold={own!r}. Set one of them: leave evaluate's threshold=None to "
+            "use the estimator's, or set the estimator's to the same value."
+        )
+    return float(threshold)
+
+
 def _describe(estimator):
     text = repr(estimator)
     return " ".join(text.split())[:500]
@@ -227,7 +257,7 @@ def evaluate(
     cv=None,
     scoring=None,
     pos_label=None,
-    threshold=0.5,
+    threshold=None,
     costs=None,
     preprocessing="auto",
     fit_params=None,
@@ -277,9 +307,12 @@ def evaluate(
         The positive class.  ``None`` picks the larger label of {0, 1},
         {False, True} and {-1, 1}, and the minority class otherwise; the report
         states the choice.
-    threshold : float, default=0.5
+    threshold : float or None, default=None
         A row is predicted positive when its probability is strictly above the
-        threshold (tuned strategies pick their own per fold).
+        threshold.  ``None`` uses the estimator's own ``threshold`` parameter
+        if it has one (as :class:`evalkit.KerasBinaryClassifier` does), else
+        0.5.  Tuned strategies (``"+tuned"``) pick their own on each training
+        part.
     costs : dict or None, default=None
         ``{"fp": c_fp, "fn": c_fn}`` adds ``expected_cost`` and
         ``min_expected_cost``.
@@ -327,15 +360,12 @@ def evaluate(
             "The `error_score` parameter must be 'raise' or a number (nan by "
             f"default). Got {error_score!r} instead."
         )
-    if not isinstance(threshold, numbers.Real) or not 0 <= threshold < 1:
-        raise InputError(
-            f"The `threshold` parameter must be a number in [0, 1). Got {threshold!r}."
-        )
     if not hasattr(estimator, "fit"):
         raise InputError(
             "The `estimator` parameter must be a scikit-learn classifier with a fit "
             f"method. Got {type(estimator).__name__} instead."
         )
+    threshold = _resolve_threshold(threshold, estimator)
     metrics = check_metrics(scoring, costs)
     X, y, info = check_X_y(X, y)
     pos_label, how = resolve_pos_label(y, pos_label)

@@ -611,6 +611,76 @@ class EvaluationReport:
                 )
         return notes
 
+    def to_latex(self, metrics=HEADLINE_METRICS, *, path=None):
+        """The summary (mean ± std over folds) as a LaTeX tabular, for papers.
+
+        Parameters
+        ----------
+        metrics : list of str, default=HEADLINE_METRICS
+        path : str or path-like or None, default=None
+            Also write the table to this file.
+
+        Returns
+        -------
+        text : str
+        """
+        table = self._formatted([m for m in metrics if m in self.metric_names])
+        text = table.to_latex(index=False, escape=True).replace("±", r"$\pm$")
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+    # ------------------------------------------------------------ HTML, plots
+    def to_html(self, path):
+        """Write a self-contained HTML report (images inline, no network).
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        path : pathlib.Path
+        """
+        from .html import write_html
+
+        return write_html(self, path)
+
+    def _repr_html_(self):
+        from .html import render_html
+
+        return render_html(self, compact=True)
+
+    def plot_metrics(self, metrics=None):
+        """Per-fold distributions of each metric per strategy (see :mod:`evalkit.plots`)."""
+        from .plots import plot_metrics
+
+        return plot_metrics(self, metrics=metrics)
+
+    def plot_roc(self):
+        """Mean ROC curve per strategy across folds, with a band."""
+        from .plots import plot_roc
+
+        return plot_roc(self)
+
+    def plot_pr(self):
+        """Mean precision-recall curve per strategy across folds, with a band."""
+        from .plots import plot_pr
+
+        return plot_pr(self)
+
+    def plot_calibration(self):
+        """Reliability curves per strategy from the out-of-fold probabilities."""
+        from .plots import plot_calibration
+
+        return plot_calibration(self)
+
+    def plot_confusion(self):
+        """Confusion matrix per strategy, mean and std per cell across folds."""
+        from .plots import plot_confusion
+
+        return plot_confusion(self)
+
     def __repr__(self):
         return (
             f"<EvaluationReport: {len(self.strategies)} strategies x {self.n_folds} folds, "

@@ -380,3 +380,15 @@ def test_tuned_strategy_records_its_threshold():
     assert (
         report.fold_info.set_index("strategy").loc["none", "threshold"] == 0.5
     ).all()
+
+
+def test_threshold_comes_from_the_estimator_or_clashes():
+    """Check that threshold=None uses the estimator's own and a different explicit one is an error."""
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    X, y = _data()
+    est = FixedThresholdClassifier(_lr(), threshold=0.3)
+    report = _quiet_evaluate(est, X, y, strategies=["none"], n_repeats=1)
+    assert (report.fold_info["threshold"] == 0.3).all()
+    with pytest.raises(ValueError, match=r"threshold=0.5 clashes with the estimator's own threshold=0.3"):
+        _quiet_evaluate(est, X, y, strategies=["none"], threshold=0.5)
