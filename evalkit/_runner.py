@@ -146,16 +146,32 @@ def _run_head(steps, X, y, *, fit):
     return Xt, yt
 
 
-def _fit(est, X, y, fit_params):
-    """Fit ``est``; return the labels the final classifier was trained on."""
+def _fit(est, X, y, fit_params, validation=None):
+    """Fit ``est``; return the labels the final classifier was trained on.
+
+    ``validation`` is an optional (X_test, y_test) pair handed to the final
+    classifier's ``fit`` as ``validation_data`` after the pipeline's fitted
+    preprocessing, so that a Keras model logs held-out loss and accuracy per
+    epoch.  It never influences training.
+    """
     steps = _steps(est)
-    if steps is not None and _has_sampler(est):
+    if steps is not None and (_has_sampler(est) or validation is not None):
         # Same as Pipeline.fit, done in two stages so that the size of the
         # resampled training part is observed rather than recomputed.
         Xt, yt = _run_head(steps, X, y, fit=True)
         final = steps[-1][1]
+        if validation is not None:
+            X_val = _run_head(steps, validation[0], None, fit=False)[0]
+            fit_params = {**fit_params, "validation_data": (X_val, validation[1])}
         final.fit(Xt, yt, **fit_params)
         return yt
+    if validation is not None:
+        if _steps(getattr(est, "estimator", None)) is not None:
+            raise ValueError(
+                "Per-epoch held-out scores are not available for threshold-tuned "
+                "strategies ('+tuned'); evaluate them without this option."
+            )
+        fit_params = {**fit_params, "validation_data": validation}
     if steps is not None:
         est.fit(X, y, **{f"{steps[-1][0]}__{k}": v for k, v in fit_params.items()})
         return y
@@ -289,6 +305,8 @@ def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None):
 def _class_weight_text(est):
     final = _final_estimator(est)
     weights = getattr(final, "class_weight_", None)
+    if isinstance(weights, dict) and all(float(v) == 1.0 for v in weights.values()):
+        weights = None
     if weights is None and hasattr(final, "get_params"):
         weights = final.get_params(deep=False).get("class_weight")
     if weights is None:
@@ -332,6 +350,7 @@ def run_task(
     response_method="predict_proba",
     tf_threads=None,
     error_score=np.nan,
+    track_test=False,
 ):
     """Fit a clone of ``estimator`` on the task's training rows, predict once.
 
@@ -357,6 +376,11 @@ def run_task(
         TensorFlow intra-op threads for this worker (``None`` leaves them).
     error_score : "raise" or float, default=nan
         ``"raise"`` re-raises a failure; otherwise it is recorded.
+    track_test : bool, default=False
+        Hand the test rows to the classifier's ``fit`` as ``validation_data``
+        (after the fitted preprocessing) so that a Keras model records
+        held-out loss and metrics per epoch in its history.  Training is
+        unaffected.
 
     Returns
     -------
@@ -388,7 +412,8 @@ def run_task(
         try:
             start = time.perf_counter()
             params = _slice_fit_params(fit_params, train, len(y))
-            y_seen = _fit(est, _take(X, train), y_train, params)
+            validation = (_take(X, test), y_test) if track_test else None
+            y_seen = _fit(est, _take(X, train), y_train, params, validation)
             record.fit_time = time.perf_counter() - start
             if y_seen is not None:
                 record.n_train_resampled = len(y_seen)
