@@ -18,10 +18,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EvaluationReport",
+    "FluctuationReport",
     "KerasBinaryClassifier",
     "__version__",
     "available_strategies",
     "evaluate",
+    "explain_fluctuation",
     "load_benchmark",
     "load_csv",
     "load_report",
@@ -33,9 +35,11 @@ __all__ = [
 # access, so ``import evalkit`` stays instant and never imports TensorFlow.
 _LAZY = {
     "EvaluationReport": "evalkit.report",
+    "FluctuationReport": "evalkit.fluctuation",
     "KerasBinaryClassifier": "evalkit.keras",
     "available_strategies": "evalkit.strategies",
     "evaluate": "evalkit.evaluation",
+    "explain_fluctuation": "evalkit.fluctuation",
     "load_benchmark": "evalkit.datasets",
     "load_csv": "evalkit.datasets",
     "load_report": "evalkit.report",
