@@ -85,7 +85,18 @@ def _add_run_options(p, *, out_default):
         "--out", default=out_default, help=f"output folder (default {out_default})"
     )
     p.add_argument("--html", action="store_true", help="also write report.html")
+    _add_cache_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _add_cache_option(p):
+    p.add_argument(
+        "--cache",
+        metavar="DIR",
+        default=None,
+        help="save every finished fit in DIR; a rerun with the same DIR skips "
+        "finished fits, so an interrupted run resumes (default: no cache)",
+    )
 
 
 def _parser():
@@ -111,6 +122,7 @@ def _parser():
     )
     demo.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     demo.add_argument("--jobs", type=int, default=1, help="parallel tasks (default 1)")
+    _add_cache_option(demo)
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
 
     compare = sub.add_parser(
@@ -127,6 +139,70 @@ def _parser():
         help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
     )
     _add_run_options(compare, out_default="evalkit-results")
+
+    fluct = sub.add_parser(
+        "fluctuation",
+        help="measure why accuracy moves: data split, seed, test size, epochs",
+        description="Train every split with every seed on DATA.csv and show how much "
+        "of each metric's spread comes from the data split and how much from the "
+        "network's seed, the spread the test size makes unavoidable, the "
+        "majority-class baseline and the epoch-to-epoch movement of held-out "
+        "accuracy. Writes components.csv, epochs.csv and fluctuation.md (and the "
+        "other tables) into --out.",
+    )
+    fluct.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
+    fluct.add_argument("--target", required=True, help="name of the label column")
+    fluct.add_argument(
+        "--pos-label",
+        default=None,
+        help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
+    )
+    fluct.add_argument(
+        "--strategy", default="none", help="one imbalance strategy (default none)"
+    )
+    fluct.add_argument(
+        "--seeds", type=int, default=5, help="seeds per split (default 5)"
+    )
+    fluct.add_argument(
+        "--splits", type=int, default=5, help="folds per repeat (default 5)"
+    )
+    fluct.add_argument(
+        "--repeats", type=int, default=2, help="repeats of the K-fold split (default 2)"
+    )
+    fluct.add_argument(
+        "--model",
+        choices=("keras", "logistic"),
+        default="keras",
+        help="keras: evalkit's Keras MLP (default); logistic: LogisticRegression",
+    )
+    fluct.add_argument(
+        "--hidden",
+        type=_int_list,
+        default=(64, 32),
+        help="hidden layer sizes, e.g. 64,32 (default)",
+    )
+    fluct.add_argument(
+        "--epochs", type=int, default=10, help="Keras epochs (default 10)"
+    )
+    fluct.add_argument(
+        "--batch-size", type=int, default=256, help="Keras batch size (default 256)"
+    )
+    fluct.add_argument(
+        "--batch-sizes",
+        type=_int_list,
+        default=None,
+        help="compare several batch sizes, e.g. 32,256 (overrides --batch-size)",
+    )
+    fluct.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    fluct.add_argument(
+        "--jobs", type=int, default=1, help="parallel fits (default 1; -1: all cores)"
+    )
+    fluct.add_argument(
+        "--out",
+        default="evalkit-fluctuation",
+        help="output folder (default evalkit-fluctuation)",
+    )
+    fluct.add_argument("--quiet", action="store_true", help="no progress bar")
 
     report = sub.add_parser(
         "report",
@@ -209,6 +285,90 @@ def _write_outputs(report, out, *, html):
     return out, written
 
 
+def _print_fluctuation(report, *, brief=False):
+    import numpy as np
+
+    comp = report.components
+    keys = ["batch_size"] if "batch_size" in comp.columns else []
+    if not brief:
+        lines = [
+            "".join(f"{k:<12}" for k in keys)
+            + f"{'metric':<20}{'mean':>8}{'std':>8}{'split':>8}{'seed':>8}{'both':>8}"
+        ]
+        for row in comp.itertuples(index=False):
+            lines.append(
+                "".join(f"{getattr(row, k)!s:<12}" for k in keys)
+                + f"{row.metric:<20}{row.mean:>8.4f}{row.std:>8.4f}"
+                + "".join(
+                    f"{'-':>8}" if np.isnan(v) else f"{v:>8.0%}"
+                    for v in (row.split_share, row.seed_share, row.residual_share)
+                )
+            )
+        for row in report.noise_floor.itertuples(index=False):
+            prefix = "".join(f"{k} {getattr(row, k)}: " for k in keys)
+            lines.append(
+                f"\n{prefix}noise floor (accuracy, {row.n_test:.0f} test rows): "
+                f"binomial std {row.binomial_std:.4f}, observed std "
+                f"{row.observed_std:.4f}"
+            )
+        for row in report.baseline.itertuples(index=False):
+            prefix = "".join(f"{k} {getattr(row, k)}: " for k in keys)
+            flag = "" if row.beats_baseline else "  <- does not beat the baseline"
+            lines.append(
+                f"{prefix}baseline: accuracy {row.accuracy:.4f} vs majority class "
+                f"{row.baseline_accuracy:.4f}{flag}"
+            )
+        print("\n".join(lines) + "\n")
+    for sentence in report.explain():
+        print(f"- {sentence}")
+
+
+def _fluctuation(args):
+    from ._validation import check_int
+    from .datasets import load_csv
+    from .fluctuation import explain_fluctuation
+
+    check_int(args.seeds, "--seeds", low=2)
+    check_int(args.splits, "--splits", low=2)
+    check_int(args.repeats, "--repeats", low=1)
+    X, y = load_csv(args.data, target=args.target)
+    if args.model == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        if args.batch_sizes is not None:
+            raise _UsageError("--batch-sizes needs --model keras")
+        estimator = LogisticRegression(max_iter=1000)
+    else:
+        from .keras import KerasBinaryClassifier
+
+        estimator = KerasBinaryClassifier(
+            hidden_units=tuple(args.hidden),
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+        )
+    report = explain_fluctuation(
+        estimator,
+        X,
+        y,
+        strategy=args.strategy,
+        n_seeds=args.seeds,
+        n_splits=args.splits,
+        n_repeats=args.repeats,
+        batch_sizes=args.batch_sizes,
+        pos_label=args.pos_label,
+        random_state=args.seed,
+        n_jobs=args.jobs,
+        verbose=0 if args.quiet else 1,
+    )
+    _print_fluctuation(report)
+    out = Path(args.out)
+    paths = report.to_csv(out)
+    (out / "fluctuation.md").write_text(report.to_markdown())
+    names = [p.name for p in paths] + ["fluctuation.md"]
+    print(f"\nWrote {', '.join(names)} to {out}/", file=sys.stderr)
+    return 0
+
+
 def _run(args):
     from .evaluation import DEFAULT_STRATEGIES, evaluate
 
@@ -252,13 +412,36 @@ def _run(args):
             n_repeats=repeats,
             random_state=args.seed,
             n_jobs=args.jobs,
+            cache_dir=args.cache,
             verbose=0 if args.quiet else 1,
         )
         report.data["name"] = f"make_fraud(n_samples={n}, fraud_rate=0.01)"
         _print_summary(report)
         out, written = _write_outputs(report, args.out, html=True)
         print(f"\nWrote {', '.join(written)} to {out}/", file=sys.stderr)
+        if not args.quick:
+            from .fluctuation import explain_fluctuation
+
+            print(
+                "\nWhy accuracy moves (strategy 'none', 3 splits x 3 seeds):",
+                file=sys.stderr,
+            )
+            fluct = explain_fluctuation(
+                estimator,
+                X,
+                y,
+                n_seeds=3,
+                n_splits=3,
+                n_repeats=1,
+                random_state=args.seed,
+                n_jobs=args.jobs,
+                verbose=0 if args.quiet else 1,
+            )
+            _print_fluctuation(fluct, brief=True)
         return 0
+
+    if args.command == "fluctuation":
+        return _fluctuation(args)
 
     from .datasets import load_csv
 
@@ -280,6 +463,7 @@ def _run(args):
         costs=_costs(args),
         random_state=args.seed,
         n_jobs=args.jobs,
+        cache_dir=args.cache,
         verbose=0 if args.quiet else 1,
     )
     report.data["name"] = os.path.basename(args.data)

@@ -1,5 +1,6 @@
 """``evaluate``: every imbalance strategy on the same repeated stratified splits."""
 
+import dataclasses
 import numbers
 import pickle
 import sys
@@ -12,8 +13,10 @@ from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.utils.parallel import Parallel, delayed
 
+from . import __version__
 from ._random import draw_seeds
-from ._runner import Task, run_task
+from ._runner import FoldRecord, Task, run_task
+from ._store import RecordStore, data_fingerprint, estimator_fingerprint, task_key
 from ._validation import (
     InputError,
     check_int,
@@ -246,6 +249,20 @@ def _describe(estimator):
     return " ".join(text.split())[:500]
 
 
+def _record_to_dict(record):
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
+def _record_from_dict(fields, task):
+    known = {f.name for f in dataclasses.fields(FoldRecord)}
+    fields = {k: v for k, v in fields.items() if k in known}
+    fields.update(
+        strategy=task.strategy, repeat=task.repeat, fold=task.fold, seed=task.seed
+    )
+    fields["warnings"] = [tuple(w) for w in fields.get("warnings", [])]
+    return FoldRecord(**fields)
+
+
 def evaluate(
     estimator,
     X,
@@ -263,8 +280,11 @@ def evaluate(
     fit_params=None,
     random_state=0,
     n_jobs=None,
+    cache_dir=None,
     error_score=np.nan,
     verbose=1,
+    return_test_history=False,
+    _task_seeds=None,
 ):
     """Evaluate imbalance strategies with repeated stratified cross-validation.
 
@@ -331,11 +351,31 @@ def evaluate(
     n_jobs : int or None, default=None
         Tasks run in parallel through joblib; any joblib backend works.
         Seeds are drawn before dispatch, so results do not depend on it.
+    cache_dir : str, path or None, default=None
+        A folder where every finished task is saved as soon as it finishes
+        (NumPy ``.npz`` and JSON files with checksums; never pickle).  A rerun
+        with the same folder loads the tasks whose inputs are unchanged
+        instead of fitting them again, so an interrupted evaluation resumes
+        where it stopped.  A task is identified by the data, its split, the
+        strategy name and pipeline parameters, its seed, ``pos_label``,
+        ``threshold``, ``fit_params`` and evalkit's version; ``scoring`` and
+        ``costs`` are not part of it, since metrics are computed from the
+        stored probabilities.  Failed tasks are saved but fitted again on a
+        rerun (a failure may be transient).  Corrupted records are detected,
+        reported in one warning and recomputed.  ``report.params["n_cached"]``
+        counts the tasks loaded.
     error_score : "raise" or float, default=nan
         ``"raise"`` stops at the first failed task; otherwise failed tasks
         are kept in ``fold_info`` with their error and NaN metrics.
     verbose : int, default=1
         ``0`` is silent; ``1`` shows a progress bar on stderr.
+    return_test_history : bool, default=False
+        Also record per-epoch held-out loss and metrics of Keras models on
+        each fold's test rows: the test rows, after the pipeline's fitted
+        preprocessing, are handed to the classifier's ``fit`` as
+        ``validation_data`` (training is unaffected), and the ``val_*``
+        values appear in ``report.history``.  Only for classifiers whose
+        ``fit`` accepts ``validation_data``.
 
     Returns
     -------
@@ -413,6 +453,15 @@ def evaluate(
     warn_small_classes(y_bin, per_repeat)
     splits = list(splitter.split(np.zeros((len(y), 1)), y_bin))
     seeds = draw_seeds(random_state, len(splits))
+    if _task_seeds is not None:
+        # Private: one given seed per split (used by explain_fluctuation to
+        # train every split with the same network seed).
+        seeds = np.asarray(_task_seeds, dtype=np.int64)
+        if seeds.shape != (len(splits),):
+            raise InputError(
+                f"_task_seeds must hold one seed per split ({len(splits)}). "
+                f"Got {seeds.shape[0] if seeds.ndim == 1 else seeds.shape} instead."
+            )
     tasks = []
     for name, pipeline in pipelines:
         for i, (train, test) in enumerate(splits):
@@ -420,6 +469,38 @@ def evaluate(
             tasks.append(
                 (pipeline, Task(name, repeat, fold, int(seeds[i]), train, test))
             )
+
+    store = None if cache_dir is None else RecordStore(cache_dir)
+    records, keys = [], {}
+    if store is not None:
+        data_key = data_fingerprint(X, y)
+        estimator_keys = {name: estimator_fingerprint(p) for name, p in pipelines}
+        pending = []
+        for pipeline, task in tasks:
+            key = task_key(
+                data=data_key,
+                estimator=estimator_keys[task.strategy],
+                strategy=task.strategy,
+                train=task.train,
+                test=task.test,
+                seed=task.seed,
+                pos_label=pos_label,
+                threshold=threshold,
+                fit_params=fit_params,
+                response_method=response,
+                version=__version__,
+                options={"track_test": bool(return_test_history)},
+            )
+            stored = store.load(key)
+            # A failed task is fitted again: its failure may have been transient.
+            if stored is not None and stored.get("status") == "ok":
+                records.append(_record_from_dict(stored, task))
+            else:
+                keys[(task.strategy, task.repeat, task.fold)] = key
+                pending.append((pipeline, task))
+        store.warn_corrupted()
+        tasks = pending
+    n_cached = len(records)
 
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     n_workers = effective_n_jobs(n_jobs)
@@ -439,12 +520,15 @@ def evaluate(
             response_method=response,
             tf_threads=tf_threads,
             error_score=error_score,
+            track_test=return_test_history,
         )
         for pipeline, task in tasks
     )
-    records = []
     with _progress(len(tasks), verbose) as bar:
         for record in parallel(jobs):
+            if store is not None:
+                key = keys[(record.strategy, record.repeat, record.fold)]
+                store.save(key, _record_to_dict(record))
             records.append(record)
             bar.update(1)
 
@@ -462,6 +546,7 @@ def evaluate(
         "n_jobs": n_jobs,
         "response_method": response,
         "strategies": {name: _describe(p) for name, p in pipelines},
+        "n_cached": n_cached,
     }
     report = EvaluationReport(
         records,

@@ -230,3 +230,53 @@ def test_failed_records_give_nan_and_reason():
     assert report.n_failed == 1
     assert report.summary().loc["none", ("accuracy", "n")] == 5
     assert "boom" in report.undefined["reason"].iloc[0]
+
+
+# ---------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_fold_values = st.lists(
+    st.one_of(st.floats(0, 1, allow_nan=False), st.just(float("nan"))),
+    min_size=2,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(values=_fold_values)
+def test_summary_properties(values):
+    """Check that summaries count NaN folds out, never average them as zero, and mean lies in [min, max]."""
+    records = []
+    for i, v in enumerate(values):
+        y = np.array([0, 1, 0, 1], dtype=np.int8)
+        # proba chosen so that brier equals v on this fold: (p - y)^2 = v for every row
+        d = np.sqrt(v) if not np.isnan(v) else 0.0
+        proba = np.where(y == 1, 1 - d, d)
+        rec = FoldRecord(
+            strategy="s",
+            repeat=0,
+            fold=i,
+            seed=i,
+            test_index=np.arange(4),
+            y_test=y,
+            proba=proba,
+            n_train=12,
+            n_test=4,
+        )
+        if np.isnan(v):
+            rec.status, rec.error = "failed", "RuntimeError: planted"
+        records.append(rec)
+    report = EvaluationReport(
+        records, metrics=["brier"], pos_label=1, classes=[0, 1], strategies=["s"]
+    )
+    row = report.summary().loc["s", "brier"]
+    ok = np.array([v for v in values if not np.isnan(v)])
+    assert row["n"] == len(ok)
+    if len(ok):
+        assert row["mean"] == pytest.approx(ok.mean(), abs=1e-9)
+        assert row["min"] - 1e-12 <= row["mean"] <= row["max"] + 1e-12
+    else:
+        assert np.isnan(row["mean"])
+    if len(ok) > 1:
+        assert row["ci_low"] <= row["mean"] + 1e-12 <= row["ci_high"] + 2e-12

@@ -138,3 +138,34 @@ def test_check_int(value):
         match=r"The `n_splits` parameter must be an int in the range \[2, inf\)",
     ):
         check_int(value, "n_splits", low=2)
+
+
+# ---------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    labels=st.lists(
+        st.sampled_from(["fraud", " fraud", "legit ", "legit"]), min_size=2, max_size=30
+    ),
+    n_features=st.integers(1, 3),
+)
+def test_check_X_y_properties(labels, n_features):
+    """Check that valid input keeps every row and spaced labels merge; one class is an error."""
+    X = np.arange(len(labels) * n_features, dtype=float).reshape(
+        len(labels), n_features
+    )
+    stripped = {label.strip() for label in labels}
+    if len(stripped) < 2:
+        with pytest.raises(InputError, match="single class"):
+            check_X_y(X, labels)
+        return
+    X_out, y_out, info = check_X_y(X, labels)
+    assert len(y_out) == len(labels) == info["n_samples"]
+    assert set(y_out) == stripped
+    pos, _ = resolve_pos_label(y_out)
+    counts = {c: list(y_out).count(c) for c in stripped}
+    if counts["fraud"] != counts["legit"]:
+        assert pos == min(counts, key=counts.get)
