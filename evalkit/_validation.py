@@ -45,15 +45,16 @@ def check_int(value, name, *, low=1, high=None):
     bad = isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral)
     if bad or (low is not None and value < low) or (high is not None and value > high):
         upper = "inf)" if high is None else f"{high}]"
+        lower = "(-inf" if low is None else f"[{low}"
         raise InputError(
-            f"The `{name}` parameter must be an int in the range [{low}, {upper}. "
+            f"The `{name}` parameter must be an int in the range {lower}, {upper}. "
             f"Got {value!r} instead."
         )
     return int(value)
 
 
 def _quote(values):
-    values = list(values)
+    values = [v.item() if isinstance(v, np.generic) else v for v in values]
     shown = ", ".join(repr(v) for v in values[:_SHOW])
     return shown + (f" and {len(values) - _SHOW} more" if len(values) > _SHOW else "")
 
@@ -67,9 +68,13 @@ def _check_frame_columns(X):
         )
     for col in X.columns:
         series = X[col]
-        if pd.api.types.is_bool_dtype(series) or isinstance(
-            series.dtype, pd.CategoricalDtype
+        if (
+            pd.api.types.is_bool_dtype(series)
+            or isinstance(series.dtype, pd.CategoricalDtype)
+            or pd.api.types.is_datetime64_any_dtype(series)
+            or pd.api.types.is_timedelta64_dtype(series)
         ):
+            # Datetimes are refused by the preprocessing, with the column named.
             continue
         if pd.api.types.is_numeric_dtype(series):
             values = series.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -82,10 +87,11 @@ def _check_frame_columns(X):
                     "(evalkit imputes NaN inside each training fold)."
                 )
             continue
-        # Text column: categorical, or numeric with a few junk strings?
+        # Text column: categorical, dates, or numeric with a few junk strings?
         present = series.dropna()
         if present.empty:
             continue
+        _warn_if_dates(col, present)
         as_number = pd.to_numeric(present.astype(str).str.strip(), errors="coerce")
         n_bad = int(as_number.isna().sum())
         if 0 < n_bad and n_bad <= 0.2 * len(present) and len(present) - n_bad >= 2:
@@ -99,6 +105,26 @@ def _check_frame_columns(X):
                 f"column with pandas.to_numeric(X[{col!r}], errors='coerce') to "
                 "treat them as missing values."
             )
+
+
+def _warn_if_dates(col, present):
+    sample = present.astype(str).str.strip().iloc[:200]
+    if (
+        not sample.str.contains(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", regex=True).mean()
+        > 0.9
+    ):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    if parsed.notna().mean() > 0.9:
+        warnings.warn(
+            f"Column {col!r} looks like dates or times; it is treated as categorical "
+            "text and one-hot encoded. Turn it into numbers (hour, day of week, days "
+            "since an event) or drop it.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _check_array(X):
@@ -214,7 +240,6 @@ def check_X_y(X, y):
     if isinstance(X, pd.DataFrame):
         if X.shape[1] == 0:
             raise InputError("X has no feature columns.")
-        _check_frame_columns(X)
         n_missing = int(X.isna().sum().sum())
     else:
         X = _check_array(X)
@@ -223,6 +248,8 @@ def check_X_y(X, y):
             raise InputError("X has no feature columns.")
     if len(X) == 0:
         raise InputError("X is empty (0 rows); evaluation needs data.")
+    if isinstance(X, pd.DataFrame):
+        _check_frame_columns(X)
     if y is None:
         raise InputError("y is None; pass the labels.")
     y_name = getattr(y, "name", None)

@@ -10,6 +10,7 @@
 """
 
 import contextlib
+import csv
 import difflib
 import numbers
 import os
@@ -254,6 +255,25 @@ def _suggest(name, candidates):
     return f" Did you mean {lookup[match[0]]!r}?" if match else ""
 
 
+def _check_header(path_text, target):
+    """Refuse repeated column names, which pandas would silently rename."""
+    with open(path_text, newline="", encoding="utf-8", errors="replace") as fh:
+        header = next(csv.reader(fh), [])
+    names = [name.strip() for name in header]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if target in repeated:
+        raise ValueError(
+            f"The target column {target!r} appears {names.count(target)} times in "
+            f"{path_text!r}; a copy among the features would leak the label. Keep one."
+        )
+    if repeated:
+        raise ValueError(
+            f"X has duplicated column names: {', '.join(map(repr, repeated))} in "
+            f"{path_text!r}. Rename or drop the duplicates so that every feature has "
+            "one name."
+        )
+
+
 def load_csv(path, *, target):
     """Read a CSV file and split it into features and target.
 
@@ -311,6 +331,7 @@ def load_csv(path, *, target):
             f"The file {path_text!r} is empty: load_csv needs a header row naming "
             "the columns and at least one data row."
         ) from exc
+    _check_header(path_text, target)
     if target not in frame.columns:
         columns = ", ".join(repr(str(c)) for c in frame.columns)
         raise ValueError(

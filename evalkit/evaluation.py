@@ -171,10 +171,23 @@ def _emit_warnings(records):
         )
 
 
-def _handle_failures(records):
+_NAN_HINTS = ("contains NaN", "NaN values", "missing values")
+
+
+def _handle_failures(records, n_missing=0):
     failed = [r for r in records if r.status != "ok"]
     if not failed:
         return
+    first = failed[0]
+    if n_missing and any(h in first.error for h in _NAN_HINTS):
+        raise InputError(
+            f"X has {n_missing} missing value(s) and the pipeline of strategy "
+            f"{first.strategy!r} cannot take them ({first.error.splitlines()[0]}). "
+            "Add an imputer "
+            "step inside the pipeline (for example SimpleImputer(), or keep "
+            "preprocessing='auto'): imputing before splitting leaks test rows into "
+            "training."
+        )
     if len(failed) == len(records):
         raise ValueError(
             f"All {len(records)} tasks failed. The first error was {failed[0].error}"
@@ -395,6 +408,11 @@ def evaluate(
     n_splits = check_int(n_splits, "n_splits", low=2)
     n_repeats = check_int(n_repeats, "n_repeats", low=1)
     verbose = check_int(verbose, "verbose", low=0)
+    if n_jobs is not None and (check_int(n_jobs, "n_jobs", low=None) == 0):
+        raise InputError(
+            "The `n_jobs` parameter must be None, a positive int, or a negative int "
+            "(-1 uses all cores). Got 0 instead."
+        )
     if not (error_score == "raise" or isinstance(error_score, numbers.Number)):
         raise InputError(
             "The `error_score` parameter must be 'raise' or a number (nan by "
@@ -451,7 +469,12 @@ def evaluate(
 
     splitter, per_repeat, cv_text = _check_cv(cv, n_splits, n_repeats, random_state)
     warn_small_classes(y_bin, per_repeat)
-    splits = list(splitter.split(np.zeros((len(y), 1)), y_bin))
+    with warnings.catch_warnings():
+        # evalkit's own warning above already names the counts and the fix.
+        warnings.filterwarnings(
+            "ignore", message="The least populated class in y", category=UserWarning
+        )
+        splits = list(splitter.split(np.zeros((len(y), 1)), y_bin))
     seeds = draw_seeds(random_state, len(splits))
     if _task_seeds is not None:
         # Private: one given seed per split (used by explain_fluctuation to
@@ -533,7 +556,7 @@ def evaluate(
             bar.update(1)
 
     _emit_warnings(records)
-    _handle_failures(records)
+    _handle_failures(records, info["n_missing"])
     params = {
         "estimator": _describe(estimator),
         "cv": cv_text,

@@ -222,7 +222,11 @@ PYTHON_CASES = [
     ),
     pytest.param(
         _missing_no_preprocessing,
-        _error(ValueError, r"All 3 tasks failed\. .*Input X contains NaN"),
+        _error(
+            ValueError,
+            r"(?s)X has 3 missing value\(s\) and the pipeline of strategy 'none' "
+            r"cannot take them.*Add an imputer step inside the pipeline.*leaks",
+        ),
         id="missing-values-own-pipeline",
     ),
     pytest.param(
@@ -294,9 +298,6 @@ PYTHON_CASES = [
                     r"^The positive class has only 3 rows, fewer than n_splits=5: "
                     r"some test folds will hold no positive row",
                 ),
-                # scikit-learn's StratifiedKFold says the same again (see the
-                # xfail test below).
-                (UserWarning, r"^The least populated class in y has only 3 members"),
                 (UserWarning, r"^Some metrics are undefined .*roc_auc in 2 of 5 folds"),
             ],
         ),
@@ -671,38 +672,24 @@ def test_cli(tmp_path, capsys, make, extra, code, patterns, in_report):
         assert in_report in (tmp_path / "out" / "report.md").read_text()
 
 
-# ---------------------------------------------------- wanted, not yet done
-# Each test below states the behaviour docs/bad-input.md asks for and that
-# evalkit does not show yet; they turn into failures (strict xfail) once fixed.
+# ------------------------------------------- cases fixed after the first table
 
 
-@pytest.mark.xfail(
-    reason="evaluation._handle_failures reports scikit-learn's NaN error; it should "
-    "say to add an imputer step inside the pipeline",
-    strict=True,
-)
-def test_wanted_missing_values_own_pipeline_suggest_imputer_in_pipeline():
+def test_fixed_missing_values_own_pipeline_suggest_imputer_in_pipeline():
     """Check that NaN reaching a pipeline without imputer asks for an imputer inside it."""
     X, y, kwargs = _missing_no_preprocessing()
     with pytest.raises(ValueError, match=r"(?s)imputer.*inside.*leak"):
         _evaluate(X, y, kwargs)
 
 
-@pytest.mark.xfail(
-    reason="_validation._quote shows NumPy scalars as np.int64(0)", strict=True
-)
-def test_wanted_class_list_shows_plain_values():
+def test_fixed_class_list_shows_plain_values():
     """Check that the list of classes in the message reads (0, 1, 2)."""
     X, y, kwargs = _three_classes()
     with pytest.raises(InputError, match=r"y has 3 classes \(0, 1, 2\)"):
         _evaluate(X, y, kwargs)
 
 
-@pytest.mark.xfail(
-    reason="scikit-learn's StratifiedKFold repeats evalkit's small-class warning",
-    strict=True,
-)
-def test_wanted_one_small_class_warning():
+def test_fixed_one_small_class_warning():
     """Check that a class smaller than n_splits is warned about once, not twice."""
     X, y, kwargs = _few_positives()
     with warnings.catch_warnings(record=True) as caught:
@@ -711,32 +698,21 @@ def test_wanted_one_small_class_warning():
     assert not [w for w in caught if "least populated class" in str(w.message)]
 
 
-@pytest.mark.xfail(
-    reason="load_csv lets pandas rename a repeated header to 'a.1'", strict=True
-)
-def test_wanted_cli_duplicated_columns(tmp_path, capsys):
+def test_fixed_cli_duplicated_columns(tmp_path, capsys):
     """Check that a CSV with two columns named 'a' is refused, naming the column."""
     text = _cli_header("a,a,b,label", ["a", "c", "b", "label"])()
     code, err = _run_cli(tmp_path, capsys, text, [])
     assert code == 2 and "duplicated column names: 'a'" in err
 
 
-@pytest.mark.xfail(
-    reason="load_csv keeps a repeated target column as feature 'label.1'",
-    strict=True,
-)
-def test_wanted_cli_target_repeated_as_feature(tmp_path, capsys):
+def test_fixed_cli_target_repeated_as_feature(tmp_path, capsys):
     """Check that a CSV holding the target column twice is refused (label leak)."""
     text = _cli_header("a,b,label,label", ["a", "b", "label", "label"])()
     code, err = _run_cli(tmp_path, capsys, text, [])
     assert code == 2 and "label" in err
 
 
-@pytest.mark.xfail(
-    reason="load_csv reads dates as text, which is one-hot encoded silently",
-    strict=True,
-)
-def test_wanted_cli_datetime_column_is_named(tmp_path, capsys):
+def test_fixed_cli_datetime_column_is_named(tmp_path, capsys):
     """Check that a date column in a CSV file is reported by name."""
     code, err = _run_cli(tmp_path, capsys, _cli_datetime(), [])
     assert "'when'" in err
