@@ -58,7 +58,7 @@ def test_compare_writes_outputs_and_prints_table(csv_path, tmp_path, capsys):
         capsys,
     )
     assert code == 0, err
-    assert "accuracy (mean ± std) [min, max]" in out
+    assert "accuracy" in out and "[min, max]" in out and "95% CI" in out
     assert out.count("\n") == 3 and "smote" in out and "pr_auc" in out
     for name in (
         "summary.csv",
@@ -260,3 +260,46 @@ def test_strategies_lists_names(capsys):
     assert code == 0
     for name in ("none", "class_weight", "smote", "smote_enn", "adasyn"):
         assert name in out
+
+
+def test_keras_run_keeps_stderr_readable(csv_path, tmp_path):
+    """Check that a Keras run prints evalkit's lines only, not TensorFlow's native logs."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evalkit.cli",
+            "compare",
+            str(csv_path),
+            "--target",
+            "Class",
+            "--epochs",
+            "1",
+            "--hidden",
+            "4",
+            "--splits",
+            "2",
+            "--repeats",
+            "1",
+            "--strategies",
+            "none",
+            "--out",
+            str(tmp_path / "k"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "none" in result.stdout
+    noise = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith(("I0000", "E0000", "W0000", "WARNING: All log"))
+    ]
+    assert noise == []
+    assert all(
+        line.startswith("evalkit") or not line.strip() or line.startswith("Wrote")
+        for line in result.stderr.splitlines()
+    ), result.stderr
