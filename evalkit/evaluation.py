@@ -2,7 +2,6 @@
 
 import dataclasses
 import numbers
-import pickle
 import sys
 import warnings
 
@@ -31,6 +30,11 @@ from .strategies import make_imbalance_pipeline
 __all__ = ["DEFAULT_STRATEGIES", "evaluate"]
 
 DEFAULT_STRATEGIES = ("none", "class_weight", "random_under", "smote")
+
+try:  # what joblib's process backends send tasks with
+    import cloudpickle
+except ImportError:  # pragma: no cover - older joblib vendors it
+    from joblib.externals import cloudpickle
 
 _CATEGORIES = {
     c.__name__: c
@@ -137,15 +141,20 @@ def _has_sampler(est):
 
 
 def _check_picklable(name, pipeline):
-    """Fail before any fold runs, naming the parameter that cannot be pickled."""
+    """Fail before any fold runs, naming the parameter that cannot be pickled.
+
+    Parallel workers receive tasks through cloudpickle (as joblib's process
+    backends do), so lambdas and local functions are fine; locks, open files
+    and live sessions are not.
+    """
     try:
-        pickle.dumps(pipeline)
+        cloudpickle.dumps(pipeline)
         return
     except Exception as exc:
         culprit = None
         for key, value in pipeline.get_params(deep=True).items():
             try:
-                pickle.dumps(value)
+                cloudpickle.dumps(value)
             except Exception:
                 culprit = key
         where = f" (parameter {culprit!r})" if culprit else ""

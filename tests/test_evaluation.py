@@ -390,5 +390,52 @@ def test_threshold_comes_from_the_estimator_or_clashes():
     est = FixedThresholdClassifier(_lr(), threshold=0.3)
     report = _quiet_evaluate(est, X, y, strategies=["none"], n_repeats=1)
     assert (report.fold_info["threshold"] == 0.3).all()
-    with pytest.raises(ValueError, match=r"threshold=0.5 clashes with the estimator's own threshold=0.3"):
+    with pytest.raises(
+        ValueError,
+        match=r"threshold=0.5 clashes with the estimator's own threshold=0.3",
+    ):
         _quiet_evaluate(est, X, y, strategies=["none"], threshold=0.5)
+
+
+class _NoPickle:
+    """Copies fine (so clone works) but cannot be sent to another process."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        raise TypeError("this object cannot be pickled")
+
+
+class _Unpicklable(ClassifierMixin, BaseEstimator):
+    def __init__(self, lock=None):
+        self.lock = lock
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.tile([0.5, 0.5], (len(X), 1))
+
+
+def test_unpicklable_estimator_is_refused_before_parallel_work():
+    """Check that n_jobs=2 with an unpicklable parameter fails up front, naming it (C9)."""
+    X, y = _data()
+    with pytest.raises(
+        InputError,
+        match=r"cannot be pickled \(parameter 'classifier__lock'\).*n_jobs=1",
+    ):
+        _quiet_evaluate(
+            _Unpicklable(lock=_NoPickle()), X, y, strategies=["none"], n_jobs=2
+        )
+    report = _quiet_evaluate(
+        _Unpicklable(lock=_NoPickle()),
+        X,
+        y,
+        strategies=["none"],
+        n_repeats=1,
+        n_jobs=1,
+        scoring=["accuracy"],
+    )
+    assert (report.fold_info["status"] == "ok").all()
