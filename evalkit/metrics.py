@@ -52,6 +52,8 @@ class Metric:
         Direction used by comparisons and rankings.
     description : str
         One line for documentation and reports.
+    bounds : tuple of float, default=(0.0, 1.0)
+        The range of possible values; confidence intervals are clipped to it.
     """
 
     name: str
@@ -59,6 +61,7 @@ class Metric:
     needs_proba: bool
     greater_is_better: bool
     description: str
+    bounds: tuple = (0.0, 1.0)
 
 
 def _confusion(y_true, y_pred):
@@ -243,7 +246,9 @@ _REGISTRY = {
             True,
             "PR-AUC: area under the precision-recall curve (step-wise)",
         ),
-        Metric("mcc", _mcc, False, True, "Matthews correlation coefficient"),
+        Metric(
+            "mcc", _mcc, False, True, "Matthews correlation coefficient", (-1.0, 1.0)
+        ),
         Metric("gmean", _gmean, False, True, "geometric mean of the two recalls"),
         Metric("brier", _brier, True, False, "mean squared error of the probabilities"),
         Metric(
@@ -252,6 +257,7 @@ _REGISTRY = {
             True,
             False,
             "binary cross-entropy of the probabilities",
+            (0.0, np.inf),
         ),
         Metric(
             "ece", _ece, True, False, "expected calibration error, 10 equal-width bins"
@@ -364,6 +370,7 @@ def cost_metrics(costs):
             False,
             False,
             f"cost per row at the threshold (fp={c_fp:g}, fn={c_fn:g})",
+            (0.0, np.inf),
         ),
         Metric(
             "min_expected_cost",
@@ -371,6 +378,7 @@ def cost_metrics(costs):
             True,
             False,
             "cost per row of the best threshold chosen on the test fold",
+            (0.0, np.inf),
         ),
     ]
 

@@ -241,7 +241,8 @@ class EvaluationReport:
             multiplied by ``1/(R*K) + n_test/n_train`` instead of ``1/(R*K)``,
             because folds share training rows and are not independent, and the
             t quantile has ``R*K - 1`` degrees of freedom.  A naive interval
-            would be far too narrow.
+            would be far too narrow.  The interval is clipped to the metric's
+            range (for example [0, 1] for accuracy).
         """
         names = self.metric_names if metrics is None else list(metrics)
         columns, data = [], {}
@@ -267,7 +268,9 @@ class EvaluationReport:
                     ci = stats.corrected_t_interval(
                         ok, n_train=n_train, n_test=n_test, confidence=confidence
                     )
-                    row[(name, "ci_low")], row[(name, "ci_high")] = ci.low, ci.high
+                    low, high = self._metric(name).bounds
+                    row[(name, "ci_low")] = max(ci.low, low)
+                    row[(name, "ci_high")] = min(ci.high, high)
                 else:
                     row[(name, "ci_low")] = row[(name, "ci_high")] = np.nan
         out = pd.DataFrame.from_dict(data, orient="index")

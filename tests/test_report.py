@@ -117,7 +117,7 @@ def test_summary_structure_and_values():
     # Corrected resampled t interval: var * (1/J + n_test/n_train), J - 1 dof.
     half = sps.t.ppf(0.975, 5) * np.sqrt(values.var(ddof=1) * (1 / 6 + 30 / 60))
     assert row["ci_low"] == pytest.approx(values.mean() - half)
-    assert row["ci_high"] == pytest.approx(values.mean() + half)
+    assert row["ci_high"] == pytest.approx(min(values.mean() + half, 1.0))
     assert row["min"] <= row["mean"] <= row["max"]
 
 
@@ -280,3 +280,30 @@ def test_summary_properties(values):
         assert np.isnan(row["mean"])
     if len(ok) > 1:
         assert row["ci_low"] <= row["mean"] + 1e-12 <= row["ci_high"] + 2e-12
+
+
+def test_interval_is_clipped_to_the_metric_range():
+    """Check that an interval never leaves [0, 1] for a rate such as accuracy."""
+    records = []
+    for f in range(4):
+        y = np.array([0] * 9 + [1], dtype=np.int8)
+        # accuracy 1.0 on three folds and 0.5 on one: the t interval passes 1.
+        proba = y.astype(float) if f else np.array([0.9] * 5 + [0.1] * 4 + [0.9])
+        records.append(
+            FoldRecord(
+                strategy="s",
+                repeat=0,
+                fold=f,
+                seed=f,
+                test_index=np.arange(10),
+                y_test=y,
+                proba=proba,
+                n_train=30,
+                n_test=10,
+            )
+        )
+    report = EvaluationReport(
+        records, metrics=["accuracy"], pos_label=1, classes=[0, 1], strategies=["s"]
+    )
+    row = report.summary().loc["s", "accuracy"]
+    assert row["ci_high"] == 1.0 and row["ci_low"] < row["mean"] < 1.0
