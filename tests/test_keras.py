@@ -30,6 +30,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from evalkit.keras import (
+    FAST_LOOP_ENV,
     KerasBinaryClassifier,
     _output_is_logits,
     _raw_output_to_proba,
@@ -790,3 +791,232 @@ def test_tags_renamed_check_fails_only_because_of_scikeras():
     with pytest.raises(TypeError, match="_more_tags"):
         check_estimator_tags_renamed("KerasBinaryClassifier", CHECK_ESTIMATOR)
     assert "__sklearn_tags__" in vars(KerasBinaryClassifier)
+
+
+# --------------------------------------------------------- validation data --
+
+
+def test_validation_data_through_the_runner():
+    """Check that run_task(track_test=True) records per-epoch training and
+    held-out loss and binary accuracy."""
+    from evalkit._runner import Task, run_task
+
+    X, y = make_data(n=300, n_pos=30)
+    pipe = make_pipeline(
+        StandardScaler(),
+        KerasBinaryClassifier(hidden_units=(4,), epochs=3, metrics=["binary_accuracy"]),
+    )
+    task = Task("none", 0, 0, 1, np.arange(240), np.arange(240, 300))
+    record = run_task(pipe, X, y, task, pos_label=1, track_test=True)
+    assert record.status == "ok", record.error
+    assert set(record.history) == {
+        "loss",
+        "binary_accuracy",
+        "val_loss",
+        "val_binary_accuracy",
+    }
+    assert all(len(values) == 3 for values in record.history.values())
+    # The last epoch's held-out accuracy is the accuracy of the stored
+    # out-of-fold probabilities at Keras' threshold 0.5.
+    accuracy = np.mean((record.proba > 0.5) == (record.y_test == 1))
+    assert record.history["val_binary_accuracy"][-1] == pytest.approx(accuracy)
+
+
+@pytest.mark.parametrize("fast_loop", ["1", "0"], ids=["fast-loop", "model-fit"])
+def test_validation_labels_are_encoded_like_y(monkeypatch, fast_loop):
+    """Check that y_val in the original labels (the positive class sorting
+    first) is encoded through classes_: val_loss and val_binary_accuracy match
+    the fitted model's probabilities."""
+    monkeypatch.setenv(FAST_LOOP_ENV, fast_loop)
+    X, y01 = make_data(n=200, n_pos=40)
+    y = np.where(y01 == 1, "fraud", "legit")
+    est = KerasBinaryClassifier(
+        hidden_units=(4,), epochs=2, metrics=["binary_accuracy"], random_state=0
+    )
+    est.fit(X[:150], y[:150], validation_data=(X[150:], y[150:]))
+    assert (est._fast_key is not None) is (fast_loop == "1")
+    p = est.predict_proba(X[150:])[:, 1]
+    is_second = y[150:] == est.classes_[1]
+    accuracy = np.mean((p > 0.5) == is_second)
+    log_loss = -np.mean(np.where(is_second, np.log(p), np.log(1 - p)))
+    assert est.history_["val_binary_accuracy"][-1] == pytest.approx(accuracy)
+    assert est.history_["val_loss"][-1] == pytest.approx(log_loss, rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    "validation_data, options, match",
+    [
+        ("X", {}, r"must be a pair \(X_val, y_val\)"),
+        ("pair", {"validation_split": 0.2}, "validation_split=0.2 clash"),
+        ("unknown-label", {}, r"labels \[2\] that are not in classes_"),
+        ("short-y", {}, "has 20 rows in X_val but 19 labels"),
+    ],
+)
+def test_validation_data_errors(validation_data, options, match):
+    """Check that malformed or clashing validation data are refused clearly."""
+    X, y = make_data(n=60, n_pos=10)
+    X_val, y_val = X[:20], y[:20].copy()
+    data = {
+        "X": X_val,
+        "pair": (X_val, y_val),
+        "unknown-label": (X_val, np.where(y_val == 1, 2, 0)),
+        "short-y": (X_val, y_val[:19]),
+    }[validation_data]
+    with pytest.raises(ValueError, match=match):
+        KerasBinaryClassifier(**TINY).fit(X, y, validation_data=data, **options)
+
+
+# -------------------------------------------------------------- fast loop --
+
+FAST_PARAMS = dict(
+    hidden_units=(8,), epochs=3, batch_size=64, metrics=["binary_accuracy"]
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"class_weight": {0: 1, 1: 5}}, {"dropout": 0.3}],
+    ids=["plain", "class-weight", "dropout"],
+)
+def test_fast_loop_matches_model_fit_without_shuffling(monkeypatch, options):
+    """Check that, rows in order (shuffle=False), the fast loop gives exactly
+    the weights, history and probabilities of Keras' model.fit (300 rows, batch
+    64: a last partial batch of 44)."""
+    X, y = make_data(n=300, n_pos=30)
+    params = dict(FAST_PARAMS, shuffle=False, random_state=3, **options)
+    fit_options = dict(validation_data=(X[:50], y[:50]))
+    fast = KerasBinaryClassifier(**params).fit(X, y, **fit_options)
+    monkeypatch.setenv(FAST_LOOP_ENV, "0")
+    plain = KerasBinaryClassifier(**params).fit(X, y, **fit_options)
+    assert fast._fast_key is not None and plain._fast_key is None
+    for a, b in zip(fast.model_.get_weights(), plain.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert fast.history_ == plain.history_
+    np.testing.assert_array_equal(fast.predict_proba(X), plain.predict_proba(X))
+
+
+def test_fast_loop_matches_model_fit_with_shuffling(monkeypatch):
+    """Check that, with shuffling, the fast loop and model.fit agree within
+    noise: only the random permutation of the rows differs (NumPy's instead
+    of tf.data's), so losses and held-out ROC-AUC agree closely."""
+    from sklearn.metrics import roc_auc_score
+
+    X, y = make_data(n=1200, n_pos=120)
+    params = dict(FAST_PARAMS, epochs=4, batch_size=32, random_state=0)
+    fast = KerasBinaryClassifier(**params).fit(X[:900], y[:900])
+    monkeypatch.setenv(FAST_LOOP_ENV, "0")
+    plain = KerasBinaryClassifier(**params).fit(X[:900], y[:900])
+    assert fast._fast_key is not None and plain._fast_key is None
+    np.testing.assert_allclose(fast.history_["loss"], plain.history_["loss"], rtol=0.05)
+    auc = [
+        roc_auc_score(y[900:], m.predict_proba(X[900:])[:, 1]) for m in (fast, plain)
+    ]
+    assert abs(auc[0] - auc[1]) < 0.01
+
+
+def test_fit_does_not_depend_on_earlier_fits_in_the_process():
+    """Check that a fit on a reused cached model equals the same fit on a
+    freshly built one, whatever ran before on that model (other seeds, data,
+    class weights, validation data, dropout)."""
+    from evalkit import _keras_engine
+
+    X, y = make_data(n=200)
+    params = dict(hidden_units=(8,), dropout=0.2, epochs=2, batch_size=32)
+    release_keras_memory(clear_cache=True)
+    built = _keras_engine.POOL.n_built
+    reference = KerasBinaryClassifier(**params, random_state=5).fit(X, y)
+    KerasBinaryClassifier(**params, random_state=6).fit(X[::-1], y[::-1])
+    KerasBinaryClassifier(**params, random_state=7, class_weight={0: 1, 1: 9}).fit(
+        X, y, validation_data=(X, y)
+    )
+    again = KerasBinaryClassifier(**params, random_state=5).fit(X, y)
+    assert _keras_engine.POOL.n_built == built + 1  # one work model, reused
+    np.testing.assert_array_equal(again.predict_proba(X), reference.predict_proba(X))
+    assert again.history_ == reference.history_
+
+
+FRESH_PROCESS_FIT = """
+import numpy as np, sys
+sys.path.insert(0, {tests!r})
+from test_keras import make_data
+from evalkit.keras import KerasBinaryClassifier
+X, y = make_data(n=200)
+est = KerasBinaryClassifier(hidden_units=(8,), dropout=0.2, epochs=2, batch_size=32,
+                            random_state=5).fit(X, y)
+np.save({out!r}, est.predict_proba(X))
+"""
+
+
+@pytest.mark.slow
+def test_fit_after_cached_fits_equals_fit_in_a_fresh_process(tmp_path):
+    """Check that a fit run after other fits in this process gives exactly the
+    probabilities of the same fit in a fresh Python process (slow: imports
+    TensorFlow again)."""
+    import os
+    import subprocess
+    import sys
+
+    X, y = make_data(n=200)
+    params = dict(hidden_units=(8,), dropout=0.2, epochs=2, batch_size=32)
+    KerasBinaryClassifier(**params, random_state=1).fit(X[::-1], y[::-1])
+    here = KerasBinaryClassifier(**params, random_state=5).fit(X, y).predict_proba(X)
+    out = tmp_path / "proba.npy"
+    code = FRESH_PROCESS_FIT.format(tests=os.path.dirname(__file__), out=str(out))
+    subprocess.run([sys.executable, "-c", code], check=True)
+    np.testing.assert_array_equal(np.load(out), here)
+
+
+def test_fast_loop_leaves_work_models_untouched_by_user_models():
+    """Check that each fitted estimator keeps its own model: refitting another
+    estimator on the same graph does not change the first one's predictions,
+    and the user's edits to model_ weights are used at predict."""
+    X, y = make_data(n=100)
+    first = KerasBinaryClassifier(**TINY, random_state=0).fit(X, y)
+    before = first.predict_proba(X)
+    KerasBinaryClassifier(**TINY, random_state=1).fit(X[::-1], y[::-1])
+    np.testing.assert_array_equal(first.predict_proba(X), before)
+    last = first.model_.layers[-1]
+    last.set_weights([np.zeros_like(w) for w in last.get_weights()])
+    np.testing.assert_allclose(first.predict_proba(X), 0.5)
+
+
+@pytest.mark.parametrize(
+    "params, fit_options",
+    [
+        ({"callbacks": [keras.callbacks.TerminateOnNaN()]}, {}),
+        ({"validation_split": 0.2}, {}),
+        ({"warm_start": True}, {}),
+        ({"verbose": 0}, {"shuffle": "batch"}),
+        ({"run_eagerly": True}, {}),
+    ],
+    ids=["callbacks", "validation-split", "warm-start", "batch-shuffle", "eager"],
+)
+def test_unsupported_options_use_model_fit(params, fit_options):
+    """Check that options the fast loop does not reproduce go through
+    model.fit."""
+    X, y = make_data(n=60, n_pos=10)
+    est = KerasBinaryClassifier(**{**TINY, **params}).fit(X, y, **fit_options)
+    assert est._fast_key is None
+    assert len(est.history_["loss"]) == 1
+
+
+def test_c10_memory_stays_flat_over_consecutive_fits():
+    """Check that resident memory does not grow fold after fold over 20
+    consecutive tasks of a small MLP on 2000 x 20 (case C10)."""
+    from evalkit._runner import Task, run_task
+
+    X, y = make_data(n=2000, n_features=20, n_pos=200)
+    pipe = make_pipeline(
+        StandardScaler(), KerasBinaryClassifier(hidden_units=(16,), epochs=1)
+    )
+    cv = StratifiedKFold(10, shuffle=True, random_state=0)
+    splits = list(cv.split(X, y)) * 2
+    memory = []
+    for i, (train, test) in enumerate(splits):
+        task = Task("none", i // 10, i % 10, i, train, test)
+        record = run_task(pipe, X, y, task, pos_label=1)
+        assert record.status == "ok", record.error
+        memory.append(record.memory_mb)
+    # A fit through model.fit grows resident memory by ~5 MB (see
+    # benchmarks/bench_memory.py --plain); 15 fits of that would break the bound.
+    assert memory[-1] - memory[4] < 15.0
