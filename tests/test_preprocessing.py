@@ -132,3 +132,28 @@ def test_make_preprocessor_errors(X, error, match):
     """Check that unsupported frames raise errors naming the problem."""
     with pytest.raises(error, match=match):
         make_preprocessor(X)
+
+
+def test_median_imputer_matches_simple_imputer():
+    """Check that MedianImputer gives SimpleImputer(strategy='median')'s values, and keeps empty columns."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.utils.estimator_checks import check_estimator
+
+    from evalkit._preprocessing import MedianImputer
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 4))
+    X[rng.rand(200, 4) < 0.2] = np.nan
+    expected = SimpleImputer(strategy="median").fit_transform(X)
+    np.testing.assert_allclose(MedianImputer().fit_transform(X), expected)
+    X[:, 2] = np.nan
+    out = MedianImputer().fit(X).transform(X)
+    assert out.shape == (200, 4) and (out[:, 2] == 0).all()
+    import warnings
+
+    from sklearn.exceptions import SkipTestWarning
+
+    with warnings.catch_warnings():
+        # Checks that need optional array-API libraries skip themselves.
+        warnings.simplefilter("ignore", SkipTestWarning)
+        check_estimator(MedianImputer())
