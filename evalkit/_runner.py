@@ -373,7 +373,10 @@ def run_task(
     response_method : {"predict_proba", "predict"}, default="predict_proba"
         ``"predict"`` stores hard 0/1 predictions (only for label metrics).
     tf_threads : int or None
-        TensorFlow intra-op threads for this worker (``None`` leaves them).
+        TensorFlow intra-op threads for this worker (``None`` lets TensorFlow
+        choose).  When a Keras model is evaluated and TensorFlow has not started
+        yet in this process, its inter-op pool is set to one thread; set the
+        environment variable ``EVALKIT_TF_THREADS=default`` to leave both alone.
     error_score : "raise" or float, default=nan
         ``"raise"`` re-raises a failure; otherwise it is recorded.
     track_test : bool, default=False
@@ -387,8 +390,11 @@ def run_task(
     record : FoldRecord
     """
     keras_module = _keras_hooks()
-    if tf_threads and keras_module is not None:
-        keras_module.configure_tensorflow_threads(tf_threads, 1)
+    if keras_module is not None and os.environ.get("EVALKIT_TF_THREADS") != "default":
+        # One inter-op thread: a small network's independent ops gain nothing
+        # from a pool, and its start-up per call costs ~15 % of a fold.  Only
+        # takes effect before TensorFlow's runtime starts in this process.
+        keras_module.configure_tensorflow_threads(tf_threads or 0, 1)
     train, test = task.train, task.test
     y_train, y_test = y[train], y[test]
     y_test_bin = (y_test == pos_label).astype(np.int8)
