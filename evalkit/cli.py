@@ -427,10 +427,7 @@ def _run(args):
         if not args.quick:
             from .fluctuation import explain_fluctuation
 
-            print(
-                "\nWhy accuracy moves (strategy 'none', 3 splits x 3 seeds):",
-                file=sys.stderr,
-            )
+            print("\nWhy accuracy moves (strategy 'none', 3 splits x 3 seeds):")
             fluct = explain_fluctuation(
                 estimator,
                 X,
