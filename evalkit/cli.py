@@ -209,12 +209,11 @@ def _parser():
 
     report = sub.add_parser(
         "report",
-        help="rebuild report.md (and report.html) from a saved run, without training",
+        help="rebuild report.md and report.html from a saved run, without training",
         description="Rebuild the Markdown and HTML reports from the folder of a "
         "previous 'evalkit compare' or 'evalkit demo' run.",
     )
     report.add_argument("folder", metavar="OUT_DIR")
-    report.add_argument("--html", action="store_true", help="also write report.html")
 
     sub.add_parser(
         "strategies",
@@ -389,9 +388,9 @@ def _run(args):
 
         report = load_report(args.folder)
         (Path(args.folder) / "report.md").write_text(report.to_markdown())
-        if args.html:
-            report.to_html(Path(args.folder) / "report.html")
+        report.to_html(Path(args.folder) / "report.html")
         _print_summary(report)
+        print(f"\nWrote report.md, report.html to {args.folder}/", file=sys.stderr)
         return 0
     if args.command == "demo":
         from .datasets import make_fraud

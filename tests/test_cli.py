@@ -102,6 +102,7 @@ def test_report_rebuilds_from_saved_run(csv_path, tmp_path, capsys):
     code, out, _ = _run(["report", out_dir], capsys)
     assert code == 0
     assert (out_dir / "report.md").read_text() == first
+    assert (out_dir / "report.html").is_file()
     assert "class_weight" in out
 
 

@@ -439,3 +439,41 @@ def test_unpicklable_estimator_is_refused_before_parallel_work():
         scoring=["accuracy"],
     )
     assert (report.fold_info["status"] == "ok").all()
+
+
+def test_case_c4_fit_options_and_class_weight_in_report():
+    """Check case C4: epochs, batch size and class weight reach every fold and the report."""
+    from evalkit.keras import KerasBinaryClassifier
+
+    X, y = _data(300, 30)
+    est = KerasBinaryClassifier(
+        hidden_units=(4,),
+        epochs=5,
+        batch_size=32,
+        class_weight={0: 1, 1: 50},
+        random_state=0,
+    )
+    report = _quiet_evaluate(
+        est, X, y, strategies=["none"], n_splits=3, n_repeats=1, scoring=["roc_auc"]
+    )
+    epochs = report.history.query("metric == 'loss'").groupby("fold")["epoch"].max()
+    assert (epochs == 5).all() and len(epochs) == 3
+    assert (report.fold_info["class_weight"] == "0: 1, 1: 50").all()
+
+
+def test_case_c9_parallel_keras_folds_equal_sequential():
+    """Check case C9: 10 Keras folds with n_jobs=-1 give the same scores as n_jobs=1."""
+    from evalkit.keras import KerasBinaryClassifier
+
+    X, y = _data(500, 50, n_features=11)
+    est = KerasBinaryClassifier(hidden_units=(8,), epochs=5, batch_size=32)
+    kw = dict(
+        strategies=["none"],
+        cv=StratifiedKFold(10, shuffle=True, random_state=0),
+        scoring=["roc_auc", "accuracy"],
+        random_state=0,
+    )
+    one = _quiet_evaluate(est, X, y, n_jobs=1, **kw)
+    many = _quiet_evaluate(est, X, y, n_jobs=-1, **kw)
+    assert len(one.folds) == 20
+    pd.testing.assert_frame_equal(one.folds, many.folds)
