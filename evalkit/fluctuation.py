@@ -660,6 +660,7 @@ class FluctuationReport:
             Built without pyplot; nothing is shown.
         """
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
         acc = self.epochs[
             self.epochs["metric"].isin(["train_accuracy", "test_accuracy"])
@@ -693,6 +694,7 @@ class FluctuationReport:
                     linewidth=0,
                 )
             ax.set_xlabel("epoch")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_title(f"batch size {key[0]}" if key else "BinaryAccuracy per epoch")
             ax.grid(alpha=0.3)
         axes[0].set_ylabel("BinaryAccuracy (mean ± 1 std over fits)")
