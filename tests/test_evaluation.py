@@ -477,3 +477,35 @@ def test_case_c9_parallel_keras_folds_equal_sequential():
     many = _quiet_evaluate(est, X, y, n_jobs=-1, **kw)
     assert len(one.folds) == 20
     pd.testing.assert_frame_equal(one.folds, many.folds)
+
+
+@pytest.mark.slow
+def test_real_data_yeast4_keras():
+    """Check on yeast4 the pattern docs/real-data.md reports: accuracy at the baseline, tuning helps F1."""
+    from evalkit import load_benchmark
+    from evalkit.keras import KerasBinaryClassifier
+
+    X, y = load_benchmark("yeast4")
+    est = KerasBinaryClassifier(hidden_units=(32,), epochs=30, batch_size=32)
+    report = _quiet_evaluate(
+        est,
+        X,
+        y,
+        strategies=["none", "none+tuned"],
+        n_splits=5,
+        n_repeats=1,
+        scoring=["accuracy", "baseline_accuracy", "f1", "roc_auc"],
+    )
+    s = report.summary()
+    assert (
+        abs(
+            s.loc["none", ("accuracy", "mean")]
+            - s.loc["none", ("baseline_accuracy", "mean")]
+        )
+        < 0.01
+    )
+    assert 0.8 < s.loc["none", ("roc_auc", "mean")] < 0.95
+    cmp = report.compare("none", "f1")
+    assert (
+        cmp.loc["none+tuned", "wins"] >= 4 and cmp.loc["none+tuned", "mean_diff"] > 0.1
+    )
