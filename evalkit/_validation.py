@@ -7,6 +7,7 @@ exit code 2.
 """
 
 import numbers
+import re
 import warnings
 
 import numpy as np
@@ -86,10 +87,13 @@ def _check_frame_columns(X):
                     f"{_quote(rows)}). Replace them with finite values or with NaN "
                     "(evalkit imputes NaN inside each training fold)."
                 )
+            _warn_if_empty(col, values)
+            _warn_if_row_id(col, values)
             continue
         # Text column: categorical, dates, or numeric with a few junk strings?
         present = series.dropna()
         if present.empty:
+            _warn_if_empty(col, np.full(len(series), np.nan))
             continue
         _warn_if_dates(col, present)
         as_number = pd.to_numeric(present.astype(str).str.strip(), errors="coerce")
@@ -105,6 +109,75 @@ def _check_frame_columns(X):
                 f"column with pandas.to_numeric(X[{col!r}], errors='coerce') to "
                 "treat them as missing values."
             )
+        if n_bad == 0:
+            _warn(
+                f"Column {col!r} holds numbers stored as text; it is one-hot encoded "
+                f"as categories. Convert it with pandas.to_numeric(X[{col!r}]) if "
+                "the numbers are amounts or counts."
+            )
+            continue
+        _warn_if_text_numbers_or_ids(col, present, len(series))
+
+
+_ID_NAME = re.compile(r"(^|[_\s.])(id|idx|index|key|row)$|^unnamed", re.IGNORECASE)
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _warn(message):
+    warnings.warn(message, UserWarning, stacklevel=5)
+
+
+def _warn_if_empty(col, values):
+    if len(values) and np.isnan(values).all():
+        _warn(
+            f"Column {col!r} holds no value at all; it carries no information "
+            "(it is imputed with a constant in every fold). Drop it."
+        )
+
+
+def _warn_if_row_id(col, values):
+    """A whole number that differs in every row looks like a row index or an ID."""
+    present = values[~np.isnan(values)]
+    if (
+        len(present) < 20
+        or len(present) < len(values)
+        or not np.all(present == np.round(present))
+    ):
+        return
+    if len(np.unique(present)) != len(present):
+        return
+    ordered = bool(np.all(np.diff(present) > 0))
+    if not (ordered or _ID_NAME.search(str(col))):
+        return
+    warnings.warn(
+        f"Column {col!r} holds a different whole number in every row"
+        f"{', in increasing order' if ordered else ''}: it looks like a row index "
+        "or an ID. If the rows are sorted (by time or by label) it can leak the "
+        "label into the model; drop it unless it is a real feature (a file saved "
+        "with pandas' index gets such a column, 'Unnamed: 0').",
+        UserWarning,
+        stacklevel=5,
+    )
+
+
+def _warn_if_text_numbers_or_ids(col, present, n_rows):
+    text = present.astype(str).str.strip()
+    if text.str.match(_THOUSANDS).mean() > 0.5:
+        _warn(
+            f"Column {col!r} holds numbers written with thousands separators "
+            f"(such as {text[text.str.match(_THOUSANDS)].iloc[0]!r}); it is read as "
+            f"text and one-hot encoded. Convert it: pandas.to_numeric(X[{col!r}]"
+            ".str.replace(',', ''))."
+        )
+        return
+    n_levels = text.nunique()
+    if n_rows >= 50 and n_levels > 0.5 * n_rows:
+        _warn(
+            f"Column {col!r} has {n_levels} distinct values in {n_rows} rows: it "
+            "looks like an ID or free text. One-hot encoding makes a column per "
+            "value and says nothing about new rows; drop it, or turn it into counts "
+            "or frequencies."
+        )
 
 
 def _warn_if_dates(col, present):

@@ -26,6 +26,18 @@ class _UsageError(Exception):
     pass
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number; got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1; got {value}")
+    return value
+
+
 def _int_list(text):
     try:
         values = tuple(int(v) for v in text.split(",") if v.strip())
@@ -56,9 +68,14 @@ def _add_run_options(p, *, out_default):
         help="keras: evalkit's Keras MLP (default); logistic: scikit-learn's "
         "LogisticRegression, no TensorFlow",
     )
-    p.add_argument("--epochs", type=int, default=10, help="Keras epochs (default 10)")
     p.add_argument(
-        "--batch-size", type=int, default=256, help="Keras batch size (default 256)"
+        "--epochs", type=_positive_int, default=10, help="Keras epochs (default 10)"
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=256,
+        help="Keras batch size (default 256)",
     )
     p.add_argument(
         "--hidden",
@@ -111,7 +128,7 @@ def _parser():
         "demo",
         help="run the main job on embedded fraud-like data",
         description="Compare imbalance strategies for evalkit's Keras MLP on the "
-        "embedded make_fraud data (20,000 transactions, 1 %% fraud): strategies "
+        "embedded make_fraud data (20,000 transactions, 1 % fraud): strategies "
         "none, class_weight, random_under, smote and none+tuned, 5-fold x 3 repeats, "
         "then a short analysis of why accuracy moves.",
     )
@@ -185,10 +202,13 @@ def _parser():
         help="hidden layer sizes, e.g. 64,32 (default)",
     )
     fluct.add_argument(
-        "--epochs", type=int, default=10, help="Keras epochs (default 10)"
+        "--epochs", type=_positive_int, default=10, help="Keras epochs (default 10)"
     )
     fluct.add_argument(
-        "--batch-size", type=int, default=256, help="Keras batch size (default 256)"
+        "--batch-size",
+        type=_positive_int,
+        default=256,
+        help="Keras batch size (default 256)",
     )
     fluct.add_argument(
         "--batch-sizes",
@@ -270,6 +290,18 @@ def _print_summary(report):
         line += "".join(f"{row[(m, 'mean')]:>10.3f}" for m in names)
         lines.append(line)
     print("\n".join(lines))
+
+
+def _check_out(out):
+    """Fail before any training when the output folder cannot be written."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(f"--out {out!r} is a file, not a folder; give a folder name")
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise _UsageError(f"the --out folder {out!r} cannot be written ({existing})")
 
 
 def _write_outputs(report, out, *, html):
@@ -374,6 +406,8 @@ def _fluctuation(args):
 
 
 def _run(args):
+    if getattr(args, "out", None) is not None and args.command != "report":
+        _check_out(args.out)
     from .evaluation import DEFAULT_STRATEGIES, evaluate
 
     if args.command == "strategies":
@@ -447,11 +481,11 @@ def _run(args):
     from .datasets import load_csv
 
     X, y = load_csv(args.data, target=args.target)
-    strategies = (
-        tuple(s.strip() for s in args.strategies.split(",") if s.strip())
-        if args.strategies
-        else DEFAULT_STRATEGIES
-    )
+    strategies = DEFAULT_STRATEGIES
+    if args.strategies is not None:
+        strategies = tuple(s.strip() for s in args.strategies.split(",") if s.strip())
+        if not strategies:
+            raise _UsageError("--strategies is empty; give names such as none,smote")
     report = evaluate(
         _estimator(args),
         X,

@@ -255,10 +255,21 @@ def _suggest(name, candidates):
     return f" Did you mean {lookup[match[0]]!r}?" if match else ""
 
 
-def _check_header(path_text, target):
+def _sniff_separator(path_text):
+    """The field separator: a comma, or ';', tab or '|' when the header has no comma."""
+    with open(path_text, encoding="utf-8", errors="replace") as fh:
+        header = fh.readline()
+    if "," in header:
+        return ","
+    counts = {sep: header.count(sep) for sep in (";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _check_header(path_text, target, sep=","):
     """Refuse repeated column names, which pandas would silently rename."""
     with open(path_text, newline="", encoding="utf-8", errors="replace") as fh:
-        header = next(csv.reader(fh), [])
+        header = next(csv.reader(fh, delimiter=sep), [])
     names = [name.strip() for name in header]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if target in repeated:
@@ -277,7 +288,8 @@ def _check_header(path_text, target):
 def load_csv(path, *, target):
     """Read a CSV file and split it into features and target.
 
-    Feature columns are returned as pandas reads them (a numeric column that
+    The separator is a comma, or ``;``, tab or ``|`` when the header line
+    holds no comma.  Feature columns are returned as pandas reads them (a numeric column that
     holds junk strings stays ``object``; :func:`evalkit.evaluate` reports such
     columns). Surrounding whitespace is stripped from string labels, so
     ``"fraud "`` and ``"fraud"`` are one class. Rows with a missing label are
@@ -324,14 +336,21 @@ def load_csv(path, *, target):
             f"load_csv could not read {path_text!r}: {kind} (resolved to {where!r}). "
             "Check the `path` parameter."
         )
+    sep = _sniff_separator(path_text)
     try:
-        frame = pd.read_csv(path_text)
+        frame = pd.read_csv(path_text, sep=sep)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"The file {path_text!r} is not UTF-8 text ({exc.reason} at byte "
+            f"{exc.start}). Save it as UTF-8, for example with "
+            "pandas.read_csv(path, encoding='latin-1').to_csv(new_path, index=False)."
+        ) from exc
     except pd.errors.EmptyDataError as exc:
         raise ValueError(
             f"The file {path_text!r} is empty: load_csv needs a header row naming "
             "the columns and at least one data row."
         ) from exc
-    _check_header(path_text, target)
+    _check_header(path_text, target, sep)
     if target not in frame.columns:
         columns = ", ".join(repr(str(c)) for c in frame.columns)
         raise ValueError(

@@ -198,9 +198,12 @@ def _handle_failures(records, n_missing=0):
             "training."
         )
     if len(failed) == len(records):
+        first_line = failed[0].error.splitlines()[0] if failed[0].error else "?"
+        same = all(r.error == failed[0].error for r in failed)
         raise ValueError(
-            f"All {len(records)} tasks failed. The first error was {failed[0].error}"
-            f"\n{failed[0].traceback}"
+            f"All {len(records)} tasks failed"
+            f"{' with the same error' if same else ''}: {first_line} "
+            "(set error_score='raise' to see the traceback)."
         )
     cells = ", ".join(f"{r.strategy}/r{r.repeat}f{r.fold}" for r in failed[:4])
     warnings.warn(

@@ -625,7 +625,13 @@ class FluctuationReport:
             return ""
         ap = ap.iloc[0]
         if small_margin or positive_rate < 0.2:
-            if small_margin:
+            if small_margin and first["margin"] < -2 * acc["std"]:
+                reason = (
+                    f"while accuracy is below always predicting the majority class "
+                    f"by {_small(-first['margin'])}, more than two of its standard "
+                    f"deviations ({_small(acc['std'])})"
+                )
+            elif small_margin:
                 reason = (
                     f"while accuracy's margin over the majority class "
                     f"({_small(first['margin'])}) is within two of its standard "

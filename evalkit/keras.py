@@ -964,6 +964,21 @@ class KerasBinaryClassifier(KerasClassifier):
 
     def _check_X(self, X, *, reset):
         """Check ``X`` (dense, finite, 2d or more) and its feature names."""
+        if hasattr(X, "dtypes") and hasattr(X, "columns"):
+            from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+            text = [
+                str(c)
+                for c, dtype in zip(X.columns, X.dtypes, strict=True)
+                if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))
+            ]
+            if text:
+                raise ValueError(
+                    f"{type(self).__name__} needs numeric features, but the columns "
+                    f"{text[:5]} are not numbers. Encode them first, for example with "
+                    "evalkit.make_imbalance_pipeline(model, 'none', X=X), which one-hot "
+                    "encodes text and category columns (evalkit.evaluate does this)."
+                )
         return validate_data(
             self, X, reset=reset, accept_sparse=False, dtype=None, allow_nd=True
         )

@@ -730,6 +730,12 @@ def load_report(directory):
     report : EvaluationReport
     """
     folder = Path(directory)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"The folder {os.fspath(folder)!r} does not exist. Point to the --out "
+            "folder of `evalkit compare` or a folder written by "
+            "EvaluationReport.to_csv()."
+        )
     needed = ["meta.json", "predictions.csv", "fold_info.csv"]
     missing = [n for n in needed if not (folder / n).is_file()]
     if missing:
@@ -739,10 +745,12 @@ def load_report(directory):
             "or a folder written by EvaluationReport.to_csv()."
         )
     meta = json.loads((folder / "meta.json").read_text())
-    preds = pd.read_csv(folder / "predictions.csv")
-    info = pd.read_csv(folder / "fold_info.csv", keep_default_na=False, na_values=[""])
+    # Only empty cells are missing: a strategy may be called "NA" or "None".
+    read = {"keep_default_na": False, "na_values": [""]}
+    preds = pd.read_csv(folder / "predictions.csv", **read)
+    info = pd.read_csv(folder / "fold_info.csv", **read)
     hist_path = folder / "history.csv"
-    hist = pd.read_csv(hist_path) if hist_path.is_file() else None
+    hist = pd.read_csv(hist_path, **read) if hist_path.is_file() else None
     records = []
     for row in info.itertuples(index=False):
         key = (row.strategy, row.repeat, row.fold)
@@ -751,6 +759,14 @@ def load_report(directory):
             & (preds["repeat"] == row.repeat)
             & (preds["fold"] == row.fold)
         ]
+        if len(p) != row.n_test:
+            raise ValueError(
+                f"predictions.csv in {os.fspath(folder)!r} does not match "
+                f"fold_info.csv: strategy {row.strategy!r}, repeat {row.repeat}, fold "
+                f"{row.fold} has {len(p)} of its {row.n_test} test rows. The file is "
+                "incomplete or damaged; run the evaluation again (with a cache "
+                "folder, finished folds are reused)."
+            )
         history = None
         if hist is not None and len(hist):
             h = hist[

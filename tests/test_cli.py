@@ -304,3 +304,64 @@ def test_keras_run_keeps_stderr_readable(csv_path, tmp_path):
         line.startswith("evalkit") or not line.strip() or line.startswith("Wrote")
         for line in result.stderr.splitlines()
     ), result.stderr
+
+
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--epochs", "0"], r"argument --epochs: expected a number >= 1; got 0"),
+        (["--batch-size", "x"], r"argument --batch-size: expected a whole number"),
+        (["--strategies", ""], r"--strategies is empty"),
+        (["--out", "{file}"], r"is a file, not a folder"),
+    ],
+)
+def test_options_checked_before_training(extra, match, csv_path, tmp_path, capsys):
+    """Check that bad options fail at once with one line, before any training."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    extra = [a.format(file=afile) for a in extra]
+    code, _, err = _run(
+        ["compare", csv_path, "--target", "Class", "--model", "logistic", *extra],
+        capsys,
+    )
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert re.search(match, err), err
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_and_tab_separated_files(sep, tmp_path, capsys):
+    """Check that a ';' or tab separated file is read with its separator."""
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"x": rng.normal(size=120), "Class": [0, 1, 0, 0] * 30})
+    path = tmp_path / "semi.csv"
+    frame.to_csv(path, sep=sep, index=False)
+    code, out, err = _run(
+        [
+            "compare",
+            path,
+            "--target",
+            "Class",
+            "--model",
+            "logistic",
+            "--repeats",
+            "1",
+            "--strategies",
+            "none",
+            "--quiet",
+            "--out",
+            tmp_path / "o",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert out.splitlines()[1].startswith("none")
+
+
+def test_non_utf8_file_exit_2(tmp_path, capsys):
+    """Check that a Latin-1 file names the file and the fix."""
+    path = tmp_path / "latin.csv"
+    path.write_bytes("nom,Class\nM\xfcller,1\nAnna,0\n".encode("latin-1"))
+    code, _, err = _run(
+        ["compare", path, "--target", "Class", "--model", "logistic"], capsys
+    )
+    assert code == 2 and "is not UTF-8 text" in err and "latin.csv" in err

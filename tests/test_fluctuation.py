@@ -458,3 +458,20 @@ def test_cli_fluctuation_bad_input(csv_path, capsys, extra, message):
     assert code == 2
     assert "evalkit: error:" in err
     assert re.search(message, err)
+
+
+def test_explain_accuracy_far_below_baseline():
+    """Check that accuracy far below the majority class is not called 'within two std'."""
+    split = np.array([-0.2, 0.0, 0.2])
+    seed = np.array([-0.01, 0.01])
+    grid = 0.25 + split[:, None] + seed[None, :]
+    folds = pd.concat(
+        [
+            _grid_folds(grid),
+            _grid_folds(np.full((3, 2), 0.1) + seed, metric="average_precision"),
+        ]
+    )
+    report = FluctuationReport(folds, splits=_splits([200] * 3, [10] * 3))
+    last = report.explain()[-1]
+    assert "within two of its standard deviations" not in last
+    assert "below always predicting the majority class by 0.7000" in last

@@ -5,6 +5,7 @@ import random
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 import tensorflow as tf
 from imblearn.over_sampling import RandomOverSampler
@@ -1020,3 +1021,13 @@ def test_c10_memory_stays_flat_over_consecutive_fits():
     # A fit through model.fit grows resident memory by ~5 MB (see
     # benchmarks/bench_memory.py --plain); 15 fits of that would break the bound.
     assert memory[-1] - memory[4] < 15.0
+
+
+def test_text_columns_get_a_clear_error():
+    """Check that a DataFrame with text columns is refused with the columns and the fix."""
+    X = pd.DataFrame({"a": np.arange(10.0), "channel": ["x", "y"] * 5})
+    with pytest.raises(
+        ValueError,
+        match=r"columns \['channel'\] are not numbers.*make_imbalance_pipeline",
+    ):
+        KerasBinaryClassifier(epochs=1, hidden_units=(2,)).fit(X, [0, 1] * 5)

@@ -307,3 +307,17 @@ def test_interval_is_clipped_to_the_metric_range():
     )
     row = report.summary().loc["s", "accuracy"]
     assert row["ci_high"] == 1.0 and row["ci_low"] < row["mean"] < 1.0
+
+
+def test_load_report_detects_truncated_predictions(tmp_path):
+    """Check that a cut predictions.csv is refused rather than summarised."""
+    _report().to_csv(tmp_path)
+    path = tmp_path / "predictions.csv"
+    path.write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(
+        ValueError,
+        match=r"does not match fold_info.csv: strategy 'none'.*incomplete or damaged",
+    ):
+        load_report(tmp_path)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_report(tmp_path / "nope")

@@ -169,3 +169,59 @@ def test_check_X_y_properties(labels, n_features):
     counts = {c: list(y_out).count(c) for c in stripped}
     if counts["fraud"] != counts["legit"]:
         assert pos == min(counts, key=counts.get)
+
+
+def _n(n=100):
+    rng = np.random.RandomState(0)
+    return rng.normal(size=n)
+
+
+@pytest.mark.parametrize(
+    "column, match",
+    [
+        (
+            {"Unnamed: 0": np.arange(100)},
+            r"'Unnamed: 0' holds a different whole number in every row, in increasing order.*leak",
+        ),
+        (
+            {"transaction_id": np.random.RandomState(1).permutation(100)},
+            r"'transaction_id' holds a different whole number in every row: it looks like a row index",
+        ),
+        ({"empty": np.full(100, np.nan)}, r"'empty' holds no value at all"),
+        (
+            {"amount": [f"{1000 + i:,}.50" for i in range(100)]},
+            r"thousands separators \(such as '1,000.50'\)",
+        ),
+        (
+            {"card": [f"card{i}" for i in range(100)]},
+            r"'card' has 100 distinct values in 100 rows: it looks like an ID",
+        ),
+        (
+            {"count": [str(i % 7) for i in range(100)]},
+            r"'count' holds numbers stored as text",
+        ),
+    ],
+)
+def test_suspicious_columns_warn(column, match):
+    """Check that index/ID columns, empty columns and numbers stored as text are named in a warning."""
+    X = pd.DataFrame({"x": _n(), **column})
+    y = np.array([0, 1] * 50)
+    with pytest.warns(UserWarning, match=match):
+        check_X_y(X, y)
+
+
+def test_ordinary_columns_do_not_warn():
+    """Check that real features (floats, small whole-number counts, categories) raise no warning."""
+    import warnings as _w
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(
+        {
+            "amount": rng.lognormal(size=100),
+            "count": rng.randint(0, 5, 100),
+            "channel": rng.choice(["a", "b", "c"], 100),
+        }
+    )
+    with _w.catch_warnings():
+        _w.simplefilter("error")
+        check_X_y(X, np.array([0, 1] * 50))
