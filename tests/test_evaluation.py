@@ -467,6 +467,11 @@ def test_case_c9_parallel_keras_folds_equal_sequential():
 
     X, y = _data(500, 50, n_features=11)
     est = KerasBinaryClassifier(hidden_units=(8,), epochs=5, batch_size=32)
+    # Workers left by earlier tests ran scikit-learn tasks only: loky recycles such a
+    # worker once TensorFlow's import grows it by 300 MB. Start from fresh workers.
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
     kw = dict(
         strategies=["none"],
         cv=StratifiedKFold(10, shuffle=True, random_state=0),
