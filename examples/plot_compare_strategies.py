@@ -46,7 +46,8 @@ report = evalkit.evaluate(
 # -------------------------------------
 # ROC-AUC and PR-AUC (average precision) judge the probabilities, whatever the
 # threshold; the Brier score and ECE judge their calibration.
-pd.set_option("display.width", 120)
+pd.set_option("display.width", 160)
+pd.set_option("display.max_columns", 20)
 summary = report.summary()
 cols = ["roc_auc", "average_precision", "brier", "ece"]
 print(summary.loc[:, (cols, ["mean", "std"])].round(3))
