@@ -63,7 +63,9 @@ def test_threshold_is_strictly_greater_as_in_keras():
 def test_baseline_accuracy_is_majority_rate():
     """Check that baseline_accuracy is the accuracy of always predicting the majority."""
     y = np.array([0] * 99 + [1])
-    value, _ = _values(y, np.zeros(100), names=["baseline_accuracy"])["baseline_accuracy"]
+    value, _ = _values(y, np.zeros(100), names=["baseline_accuracy"])[
+        "baseline_accuracy"
+    ]
     assert value == 0.99
 
 
