@@ -50,6 +50,41 @@ def _int_list(text):
     return values
 
 
+def _add_data_options(p):
+    p.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
+    p.add_argument("--target", required=True, help="name of the label column")
+    p.add_argument(
+        "--pos-label",
+        default=None,
+        help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
+    )
+
+
+def _add_model_options(p):
+    p.add_argument(
+        "--model",
+        choices=("keras", "logistic"),
+        default="keras",
+        help="keras: evalkit's Keras MLP (default); logistic: scikit-learn's "
+        "LogisticRegression, no TensorFlow",
+    )
+    p.add_argument(
+        "--hidden",
+        type=_int_list,
+        default=(64, 32),
+        help="hidden layer sizes, e.g. 64,32 (default)",
+    )
+    p.add_argument(
+        "--epochs", type=_positive_int, default=10, help="Keras epochs (default 10)"
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=256,
+        help="Keras batch size (default 256)",
+    )
+
+
 def _add_run_options(p, *, out_default):
     p.add_argument(
         "--strategies",
@@ -61,28 +96,7 @@ def _add_run_options(p, *, out_default):
     p.add_argument(
         "--repeats", type=int, default=3, help="repeats of the K-fold split (default 3)"
     )
-    p.add_argument(
-        "--model",
-        choices=("keras", "logistic"),
-        default="keras",
-        help="keras: evalkit's Keras MLP (default); logistic: scikit-learn's "
-        "LogisticRegression, no TensorFlow",
-    )
-    p.add_argument(
-        "--epochs", type=_positive_int, default=10, help="Keras epochs (default 10)"
-    )
-    p.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=256,
-        help="Keras batch size (default 256)",
-    )
-    p.add_argument(
-        "--hidden",
-        type=_int_list,
-        default=(64, 32),
-        help="hidden layer sizes, e.g. 64,32 (default)",
-    )
+    _add_model_options(p)
     p.add_argument(
         "--threshold",
         type=float,
@@ -151,13 +165,7 @@ def _parser():
         description="Compare imbalance strategies on DATA.csv and write summary.csv, "
         "folds.csv, fold_info.csv, predictions.csv and report.md into --out.",
     )
-    compare.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
-    compare.add_argument("--target", required=True, help="name of the label column")
-    compare.add_argument(
-        "--pos-label",
-        default=None,
-        help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
-    )
+    _add_data_options(compare)
     _add_run_options(compare, out_default="evalkit-results")
 
     fluct = sub.add_parser(
@@ -170,13 +178,7 @@ def _parser():
         "accuracy. Writes components.csv, epochs.csv and fluctuation.md (and the "
         "other tables) into --out.",
     )
-    fluct.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
-    fluct.add_argument("--target", required=True, help="name of the label column")
-    fluct.add_argument(
-        "--pos-label",
-        default=None,
-        help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
-    )
+    _add_data_options(fluct)
     fluct.add_argument(
         "--strategy", default="none", help="one imbalance strategy (default none)"
     )
@@ -189,27 +191,7 @@ def _parser():
     fluct.add_argument(
         "--repeats", type=int, default=2, help="repeats of the K-fold split (default 2)"
     )
-    fluct.add_argument(
-        "--model",
-        choices=("keras", "logistic"),
-        default="keras",
-        help="keras: evalkit's Keras MLP (default); logistic: LogisticRegression",
-    )
-    fluct.add_argument(
-        "--hidden",
-        type=_int_list,
-        default=(64, 32),
-        help="hidden layer sizes, e.g. 64,32 (default)",
-    )
-    fluct.add_argument(
-        "--epochs", type=_positive_int, default=10, help="Keras epochs (default 10)"
-    )
-    fluct.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=256,
-        help="Keras batch size (default 256)",
-    )
+    _add_model_options(fluct)
     fluct.add_argument(
         "--batch-sizes",
         type=_int_list,
