@@ -132,14 +132,6 @@ def _check_fit_params(fit_params, pipelines):
     return dict(fit_params)
 
 
-def _has_sampler(est):
-    steps = getattr(est, "steps", None)
-    if isinstance(steps, list):
-        return any(hasattr(s, "fit_resample") for _, s in steps[:-1])
-    inner = getattr(est, "estimator", None)
-    return inner is not None and _has_sampler(inner)
-
-
 def _check_picklable(name, pipeline):
     """Fail before any fold runs, naming the parameter that cannot be pickled.
 
