@@ -14,7 +14,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from . import __version__
 from ._random import draw_seeds
-from ._runner import FoldRecord, Task, run_task
+from ._runner import FoldRecord, Task, _has_sampler, run_task
 from ._store import RecordStore, data_fingerprint, estimator_fingerprint, task_key
 from ._validation import (
     InputError,
