@@ -214,6 +214,11 @@ def _summary_table(report):
                 finite.max() if _greater_is_better(report, metric) else finite.min()
             )
             best = {i for i, m in enumerate(means) if m == target}
+        if metric == "accuracy" and "baseline_accuracy" in report.metric_names:
+            # An accuracy that does not beat always predicting the majority class
+            # is no achievement, whatever the other strategies score.
+            base = summary[("baseline_accuracy", "mean")].reindex(strategies)
+            best = {i for i in best if means[i] > base.iloc[i]}
         direction = "" if _greater_is_better(report, metric) else " (lower is better)"
         cells = [f'<th scope="row" class="name">{_e(metric)}{direction}</th>']
         for i, strategy in enumerate(strategies):
@@ -244,7 +249,8 @@ def _summary_table(report):
         f"<tbody>{''.join(rows)}</tbody></table></div>"
         '<p class="hint">Mean ± std over folds; below it, the 95 % interval '
         "(corrected resampled t, Nadeau and Bengio 2003). The best mean of each "
-        "metric is highlighted; for metrics marked lower-is-better the smallest "
+        "metric is highlighted (accuracy only where it beats the majority-class "
+        "baseline); for metrics marked lower-is-better the smallest "
         "wins. (n=k) counts folds where the metric is defined when fewer than all."
         "</p>"
     )

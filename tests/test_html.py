@@ -359,3 +359,49 @@ def test_real_evaluation_renders():
     assert page.count("data:image/png;base64,") == len(ek_html._FIGURES)
     assert '<table class="comparison">' in page
     assert "class_weight" in page and "balanced" in page
+
+
+def test_accuracy_at_the_baseline_is_not_highlighted():
+    """Check that a best accuracy equal to the majority-class rate gets no highlight."""
+    from evalkit._runner import FoldRecord
+    from evalkit.report import EvaluationReport
+
+    records = []
+    for s_i, strategy in enumerate(["none", "smote"]):
+        for f in range(3):
+            y = np.array([0] * 9 + [1], dtype=np.int8)
+            # "none" predicts all negative (accuracy 0.9 = baseline); "smote" worse.
+            proba = (
+                np.full(10, 0.1)
+                if s_i == 0
+                else np.array([0.9] * 2 + [0.1] * 7 + [0.9])
+            )
+            records.append(
+                FoldRecord(
+                    strategy=strategy,
+                    repeat=0,
+                    fold=f,
+                    seed=f,
+                    test_index=np.arange(10),
+                    y_test=y,
+                    proba=proba,
+                    n_train=20,
+                    n_test=10,
+                )
+            )
+    report = EvaluationReport(
+        records,
+        metrics=["accuracy", "baseline_accuracy", "recall"],
+        pos_label=1,
+        classes=[0, 1],
+        strategies=["none", "smote"],
+    )
+    page = ek_html.render_html(report, compact=True)
+    row = re.search(
+        r"<tr><th scope=\"row\" class=\"name\">accuracy</th>(.*?)</tr>", page
+    ).group(1)
+    assert "best" not in row
+    recall_row = re.search(
+        r"<tr><th scope=\"row\" class=\"name\">recall</th>(.*?)</tr>", page
+    ).group(1)
+    assert "best" in recall_row
