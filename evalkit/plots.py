@@ -628,10 +628,14 @@ def plot_confusion(report):
         image = ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
         for r in range(2):
             for c in range(2):
+                # Large counts need no decimals, and the std goes on its own line
+                # so the text stays inside its cell.
+                digits = 0 if mean[r, c] >= 100 else 1
                 ax.text(
                     c,
                     r,
-                    f"{mean[r, c]:.1f} ± {std[r, c]:.1f}\n({100 * share[r, c]:.0f} %)",
+                    f"{mean[r, c]:.{digits}f}\n± {std[r, c]:.{digits}f}\n"
+                    f"({100 * share[r, c]:.0f} %)",
                     ha="center",
                     va="center",
                     fontsize="small",

@@ -297,7 +297,7 @@ def test_plot_confusion_counts_at_each_fold_threshold(report):
         int(((g["proba"] > 0.4) & (g["y_true"] == 1)).sum())
         for _, g in preds.groupby(["repeat", "fold"])
     ]
-    text = f"{np.mean(tp):.1f} ± {np.std(tp, ddof=1):.1f}"
+    text = f"{np.mean(tp):.1f}\n± {np.std(tp, ddof=1):.1f}"
     cells = [t.get_text() for t in axes[2].texts]
     assert len(cells) == 4
     assert cells[3].startswith(text)
