@@ -68,6 +68,42 @@ def _code_digest(code):
     return h.hexdigest()[:16]
 
 
+def _canonical_model_json(text):
+    """Return a Keras model's JSON with its layer and model names numbered.
+
+    Keras names layers from a per-process counter (``dense``, ``dense_1``,
+    ...), so two identical models built one after the other differ only in
+    their names.  Every name (a string under a ``"name"`` key) is replaced,
+    wherever it occurs, by its order of first appearance, which keeps the
+    connections between layers and drops the counter.
+    """
+    config = json.loads(text)
+    names = {}
+
+    def collect(node):
+        if isinstance(node, dict):
+            name = node.get("name")
+            if isinstance(name, str) and name not in names:
+                names[name] = f"<name {len(names)}>"
+            for item in node.values():
+                collect(item)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    def rename(node):
+        if isinstance(node, dict):
+            return {key: rename(item) for key, item in node.items()}
+        if isinstance(node, list):
+            return [rename(item) for item in node]
+        if isinstance(node, str):
+            return names.get(node, node)
+        return node
+
+    collect(config)
+    return json.dumps(rename(config), sort_keys=True)
+
+
 def stable_repr(value):
     """Return a text that identifies ``value`` and is the same in every process.
 
@@ -121,6 +157,18 @@ def stable_repr(value):
         return f"{type(value).__name__}[{inner}]"
     if isinstance(value, (set, frozenset)):
         return "set{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if callable(getattr(value, "to_json", None)) and callable(
+        getattr(value, "get_weights", None)
+    ):
+        # A Keras model instance: its architecture and its weights.
+        try:
+            weights = _sha256(
+                b"".join(np.asarray(w).tobytes() for w in value.get_weights())
+            )
+            architecture = _sha256(_canonical_model_json(value.to_json()).encode())
+            return f"model({architecture}, {weights})"
+        except Exception:  # an unbuilt or unusual model: fall through to repr
+            pass
     code = getattr(value, "__code__", None)
     if code is not None and hasattr(code, "co_code"):
         defaults = stable_repr(getattr(value, "__defaults__", None))

@@ -354,3 +354,30 @@ def test_stable_repr_of_arrays_sees_every_value():
     assert repr(a) == repr(b)
     assert stable_repr(a) != stable_repr(b)
     assert stable_repr({"w": a}) != stable_repr({"w": b})
+
+
+def test_keras_model_instances_are_fingerprinted_by_architecture_and_weights():
+    """Check that Keras models are keyed by architecture and weights, not by name."""
+    keras = pytest.importorskip("keras")
+
+    def model(units, seed):
+        init = keras.initializers.GlorotUniform(seed=seed)
+        m = keras.Sequential(
+            [
+                keras.Input((3,)),
+                keras.layers.Dense(units, kernel_initializer=init),
+                keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init),
+            ],
+            name="m",
+        )
+        m.compile(loss="binary_crossentropy")
+        return m
+
+    from evalkit._store import stable_repr
+
+    first = stable_repr(model(4, 0))
+    assert first.startswith("model(")
+    # Built again: Keras numbers the layers anew, the key stays.
+    assert stable_repr(model(4, 0)) == first
+    assert stable_repr(model(5, 0)) != first  # other architecture
+    assert stable_repr(model(4, 1)) != first  # other initial weights
