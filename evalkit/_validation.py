@@ -15,7 +15,9 @@ import pandas as pd
 
 __all__ = [
     "InputError",
+    "check_class_counts",
     "check_int",
+    "check_random_state_param",
     "check_X_y",
     "resolve_pos_label",
     "warn_small_classes",
@@ -54,13 +56,82 @@ def check_int(value, name, *, low=1, high=None):
     return int(value)
 
 
+def check_random_state_param(value, name="random_state"):
+    """Check that ``value`` can seed NumPy: None, an int or a RandomState.
+
+    Parameters
+    ----------
+    value : object
+    name : str, default="random_state"
+        Parameter name for the message.
+
+    Returns
+    -------
+    value : None, int or numpy.random.RandomState
+    """
+    if value is None or isinstance(value, np.random.RandomState):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        if 0 <= value <= 2**32 - 1:
+            return int(value)
+    raise InputError(
+        f"The `{name}` parameter must be None, an int in the range [0, 2**32 - 1] "
+        f"or a numpy.random.RandomState. Got {value!r} instead."
+    )
+
+
 def _quote(values):
     values = [v.item() if isinstance(v, np.generic) else v for v in values]
     shown = ", ".join(repr(v) for v in values[:_SHOW])
     return shown + (f" and {len(values) - _SHOW} more" if len(values) > _SHOW else "")
 
 
+# Squaring a value above this overflows float64 once a few rows are summed, as
+# scaling (a variance) and every gradient step do; the result would be NaN.
+_HUGE = 1e150
+
+
+def _collect_out_of_range(where, values, index, found):
+    """Append descriptions of infinite and overflowing values in ``values``."""
+    infinite = np.isinf(values)
+    if infinite.any():
+        rows = _quote(list(index[infinite]))
+        found["inf"].append(
+            f"{where} holds {int(infinite.sum())} infinite value(s) (rows {rows})"
+        )
+    with np.errstate(invalid="ignore"):
+        huge = np.isfinite(values) & (np.abs(values) > _HUGE)
+    if huge.any():
+        largest = float(np.max(np.abs(values[huge])))
+        rows = _quote(list(index[huge]))
+        found["huge"].append(
+            f"{where} holds {int(huge.sum())} value(s) as large as {largest:.3g} "
+            f"(rows {rows})"
+        )
+
+
+def _joined(parts):
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def _raise_out_of_range(found):
+    if found["inf"]:
+        raise InputError(
+            f"{_joined(found['inf'])}. Replace them with finite values or with NaN "
+            "(evalkit imputes NaN inside each training fold)."
+        )
+    if found["huge"]:
+        raise InputError(
+            f"{_joined(found['huge'])}: squaring values beyond {_HUGE:.0e}, as "
+            "scaling and training do, overflows to infinity and then NaN. Rescale "
+            "these values, for example divide the column by a power of ten or take "
+            "a logarithm."
+        )
+
+
 def _check_frame_columns(X):
+    bad_values = {"inf": [], "huge": []}
     if X.columns.duplicated().any():
         dup = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
         raise InputError(
@@ -79,14 +150,7 @@ def _check_frame_columns(X):
             continue
         if pd.api.types.is_numeric_dtype(series):
             values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-            n_inf = int(np.isinf(values).sum())
-            if n_inf:
-                rows = list(series.index[np.isinf(values)])
-                raise InputError(
-                    f"Column {col!r} holds {n_inf} infinite value(s) (rows "
-                    f"{_quote(rows)}). Replace them with finite values or with NaN "
-                    "(evalkit imputes NaN inside each training fold)."
-                )
+            _collect_out_of_range(f"column {col!r}", values, series.index, bad_values)
             _warn_if_empty(col, values)
             _warn_if_row_id(col, values)
             continue
@@ -117,6 +181,7 @@ def _check_frame_columns(X):
             )
             continue
         _warn_if_text_numbers_or_ids(col, present, len(series))
+    _raise_out_of_range(bad_values)
 
 
 _ID_NAME = re.compile(r"(^|[_\s.])(id|idx|index|key|row)$|^unnamed", re.IGNORECASE)
@@ -219,14 +284,11 @@ def _check_array(X):
                 "numbers."
             ) from exc
     if X.dtype.kind == "f":
-        n_inf = int(np.isinf(X).sum())
-        if n_inf:
-            cols = sorted(set(np.nonzero(np.isinf(X))[1].tolist()))
-            raise InputError(
-                f"X holds {n_inf} infinite value(s) in column(s) {_quote(cols)}. "
-                "Replace them with finite values or with NaN (evalkit imputes NaN "
-                "inside each training fold)."
-            )
+        bad_values = {"inf": [], "huge": []}
+        rows = np.arange(X.shape[0])
+        for j in range(X.shape[1]):
+            _collect_out_of_range(f"X column {j}", X[:, j], rows, bad_values)
+        _raise_out_of_range(bad_values)
     return X
 
 
@@ -399,7 +461,50 @@ def resolve_pos_label(y, pos_label=None):
     return chosen, f"pos_label={chosen!r}: the minority class"
 
 
-def warn_small_classes(y_bin, n_splits):
+def _class_sizes(y_bin):
+    n_pos = int(np.sum(y_bin == 1))
+    n_neg = len(y_bin) - n_pos
+    which = "positive" if n_pos <= n_neg else "negative"
+    return min(n_pos, n_neg), max(n_pos, n_neg), which
+
+
+def check_class_counts(y_bin, n_splits, *, name="n_splits"):
+    """Check that the classes are large enough for stratified folds.
+
+    Parameters
+    ----------
+    y_bin : numpy.ndarray
+        1 for the positive class, 0 otherwise.
+    n_splits : int or None
+        Stratified folds per repeat; ``None`` for a splitter of the user's,
+        which is then only checked for 2 rows of each class.
+    name : str, default="n_splits"
+        The parameter that set ``n_splits``, for messages.
+
+    Raises
+    ------
+    InputError
+        When a class has fewer than 2 rows (no training part and test fold
+        can both hold it), or when there are more folds than rows of the
+        larger class, so that stratified folds cannot be formed at all.
+    """
+    smallest, largest, which = _class_sizes(y_bin)
+    if smallest < 2:
+        raise InputError(
+            f"The {which} class has only {smallest} row; cross-validation needs at "
+            "least 2 rows of each class, so that a training part and a test fold "
+            f"can both hold one. Add rows of the {which} class."
+        )
+    if n_splits is not None and n_splits > largest:
+        raise InputError(
+            f"The `{name}` parameter is {n_splits}, more than the {largest} rows of "
+            f"the larger class: stratified folds cannot be formed. Use {name} <= "
+            f"{smallest} (the {which} class's rows) so that every test fold holds "
+            "both classes."
+        )
+
+
+def warn_small_classes(y_bin, n_splits, *, name="n_splits"):
     """Warn when a class has fewer rows than there are folds.
 
     Parameters
@@ -408,17 +513,22 @@ def warn_small_classes(y_bin, n_splits):
         1 for the positive class, 0 otherwise.
     n_splits : int
         Folds per repeat.
+    name : str or None, default="n_splits"
+        The parameter that set ``n_splits``; ``None`` for a splitter of the
+        user's.
     """
-    n_pos = int(np.sum(y_bin == 1))
-    n_neg = len(y_bin) - n_pos
-    smallest = min(n_pos, n_neg)
+    smallest, _, which = _class_sizes(y_bin)
     if smallest < n_splits:
-        which = "positive" if n_pos <= n_neg else "negative"
+        folds = f"{name}={n_splits}" if name else f"the splitter's {n_splits} folds"
+        fix = (
+            f"Use {name} <= {smallest}"
+            if name
+            else f"Use a splitter with at most {smallest} folds"
+        )
         warnings.warn(
-            f"The {which} class has only {smallest} rows, fewer than n_splits="
-            f"{n_splits}: some test folds will hold no {which} row, and metrics "
-            f"that need both classes will be NaN there. Use n_splits <= {smallest} "
-            "for a value in every fold.",
+            f"The {which} class has only {smallest} rows, fewer than {folds}: some "
+            f"test folds will hold no {which} row, and metrics that need both "
+            f"classes will be NaN there. {fix} for a value in every fold.",
             UserWarning,
             stacklevel=3,
         )

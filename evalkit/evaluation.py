@@ -18,7 +18,9 @@ from ._runner import FoldRecord, Task, _has_sampler, run_task
 from ._store import RecordStore, data_fingerprint, estimator_fingerprint, task_key
 from ._validation import (
     InputError,
+    check_class_counts,
     check_int,
+    check_random_state_param,
     check_X_y,
     resolve_pos_label,
     warn_small_classes,
@@ -412,6 +414,7 @@ def evaluate(
     n_splits = check_int(n_splits, "n_splits", low=2)
     n_repeats = check_int(n_repeats, "n_repeats", low=1)
     verbose = check_int(verbose, "verbose", low=0)
+    random_state = check_random_state_param(random_state)
     if n_jobs is not None and (check_int(n_jobs, "n_jobs", low=None) == 0):
         raise InputError(
             "The `n_jobs` parameter must be None, a positive int, or a negative int "
@@ -472,13 +475,23 @@ def evaluate(
     fit_params = _check_fit_params(fit_params, pipelines)
 
     splitter, per_repeat, cv_text = _check_cv(cv, n_splits, n_repeats, random_state)
-    warn_small_classes(y_bin, per_repeat)
+    stratified = cv is None or isinstance(cv, numbers.Integral)
+    cv_name = ("n_splits" if cv is None else "cv") if stratified else None
+    check_class_counts(y_bin, per_repeat if stratified else None, name=cv_name)
     with warnings.catch_warnings():
-        # evalkit's own warning above already names the counts and the fix.
+        # evalkit's own warning below names the counts and the fix.
         warnings.filterwarnings(
             "ignore", message="The least populated class in y", category=UserWarning
         )
-        splits = list(splitter.split(np.zeros((len(y), 1)), y_bin))
+        try:
+            splits = list(splitter.split(np.zeros((len(y), 1)), y_bin))
+        except ValueError as exc:
+            raise InputError(
+                f"The splitter {cv_text} cannot split these {len(y)} rows "
+                f"({int(y_bin.sum())} positive): {exc} Pass a splitter that fits "
+                "the data, for example fewer folds."
+            ) from exc
+    warn_small_classes(y_bin, per_repeat, name=cv_name)
     seeds = draw_seeds(random_state, len(splits))
     if _task_seeds is not None:
         # Private: one given seed per split (used by explain_fluctuation to

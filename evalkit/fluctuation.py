@@ -21,7 +21,14 @@ from sklearn.utils import check_random_state
 
 from . import stats
 from ._random import draw_seeds
-from ._validation import InputError, check_int, check_X_y, resolve_pos_label
+from ._validation import (
+    InputError,
+    check_class_counts,
+    check_int,
+    check_random_state_param,
+    check_X_y,
+    resolve_pos_label,
+)
 from .evaluation import evaluate
 
 __all__ = ["FluctuationReport", "explain_fluctuation"]
@@ -878,11 +885,12 @@ def explain_fluctuation(
         )
     X_checked, y_checked, _ = check_X_y(X, y)
     pos_label, _ = resolve_pos_label(y_checked, pos_label)
+    check_class_counts((y_checked == pos_label).astype(np.int8), n_splits)
 
     epochs_tracked = _trains_in_epochs(estimator)
     if epochs_tracked:
         estimator = _with_binary_accuracy(estimator)
-    split_seed, seed_source = _split_seeds(random_state)
+    split_seed, seed_source = _split_seeds(check_random_state_param(random_state))
     seeds = [int(s) for s in draw_seeds(seed_source, n_seeds)]
     splitter = RepeatedStratifiedKFold(
         n_splits=n_splits, n_repeats=n_repeats, random_state=split_seed

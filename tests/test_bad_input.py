@@ -9,7 +9,7 @@ import pytest
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import FixedThresholdClassifier
+from sklearn.model_selection import FixedThresholdClassifier, KFold
 
 from evalkit import evaluate
 from evalkit._validation import InputError
@@ -60,6 +60,25 @@ def _infinite():
 def _infinite_array():
     X, y = _clean()
     X.iloc[3, 1] = -np.inf
+    return X.to_numpy(), y, {}
+
+
+def _infinite_two_columns():
+    X, y = _clean()
+    X.iloc[3, 1] = np.inf
+    X.iloc[[5, 7], 0] = -np.inf
+    return X, y, {}
+
+
+def _huge():
+    X, y = _clean()
+    X.iloc[:, 1] = 1e300
+    return X, y, {}
+
+
+def _huge_array():
+    X, y = _clean()
+    X.iloc[2, 0] = -2e160
     return X.to_numpy(), y, {}
 
 
@@ -118,6 +137,11 @@ def _pos_label_absent():
 def _few_positives():
     y = _y(n_pos=3)
     return _X(y), y, {"n_splits": 5}
+
+
+def _one_positive():
+    y = _y(n_pos=1)
+    return _X(y), y, {}
 
 
 def _smote_small_minority():
@@ -217,8 +241,33 @@ PYTHON_CASES = [
     ),
     pytest.param(
         _infinite_array,
-        _error(InputError, r"X holds 1 infinite value\(s\) in column\(s\) 1\. Replace"),
+        _error(
+            InputError, r"X column 1 holds 1 infinite value\(s\) \(rows 3\)\. Replace"
+        ),
         id="infinite-array",
+    ),
+    pytest.param(
+        _infinite_two_columns,
+        _error(
+            InputError,
+            r"Column 'a' holds 2 infinite value\(s\) \(rows 5, 7\); column 'b' holds "
+            r"1 infinite value\(s\) \(rows 3\)\. Replace",
+        ),
+        id="infinite-several-columns",
+    ),
+    pytest.param(
+        _huge,
+        _error(
+            InputError,
+            r"Column 'b' holds \d+ value\(s\) as large as 1e\+300 \(rows 0, 1, .*"
+            r"overflows to infinity and then NaN\. Rescale",
+        ),
+        id="huge-frame",
+    ),
+    pytest.param(
+        _huge_array,
+        _error(InputError, r"X column 0 holds 1 value\(s\) as large as 2e\+160"),
+        id="huge-array",
     ),
     pytest.param(
         _missing_no_preprocessing,
@@ -302,6 +351,48 @@ PYTHON_CASES = [
             ],
         ),
         id="fewer-positives-than-splits",
+    ),
+    pytest.param(
+        _one_positive,
+        _error(
+            InputError,
+            r"^The positive class has only 1 row; cross-validation needs at least 2 "
+            r"rows of each class.* Add rows of the positive class\.$",
+        ),
+        id="one-positive",
+    ),
+    pytest.param(
+        _options(n_splits=170),
+        _error(
+            InputError,
+            r"^The `n_splits` parameter is 170, more than the 160 rows of the larger "
+            r"class: stratified folds cannot be formed\. Use n_splits <= 40",
+        ),
+        id="more-splits-than-rows-of-a-class",
+    ),
+    pytest.param(
+        _options(cv=KFold(500)),
+        _error(
+            InputError,
+            r"^The splitter KFold\(n_splits=500.* cannot split these 200 rows \(40 "
+            r"positive\): Cannot have number of splits n_splits=500 greater than the "
+            r"number of samples: n_samples=200\. Pass a splitter that fits the data",
+        ),
+        id="splitter-cannot-split",
+    ),
+    pytest.param(
+        _options(random_state="abc"),
+        _error(
+            InputError,
+            r"^The `random_state` parameter must be None, an int in the range "
+            r"\[0, 2\*\*32 - 1\] or a numpy\.random\.RandomState\. Got 'abc' instead\.$",
+        ),
+        id="random-state-text",
+    ),
+    pytest.param(
+        _options(random_state=-1),
+        _error(InputError, r"must be None, an int in the range .* Got -1 instead\.$"),
+        id="random-state-negative",
     ),
     pytest.param(
         _smote_small_minority,
@@ -493,6 +584,14 @@ CLI_CASES = [
         id="infinite",
     ),
     pytest.param(
+        _cli_text_cell("1e300"),
+        [],
+        2,
+        [r"Column 'b' holds 1 value\(s\) as large as 1e\+300 \(rows 3\)"],
+        None,
+        id="huge",
+    ),
+    pytest.param(
         _cli_text_cell("?"),
         [],
         2,
@@ -590,6 +689,30 @@ CLI_CASES = [
         ],
         None,
         id="fewer-positives-than-splits",
+    ),
+    pytest.param(
+        _cli_labels(None, n_pos=1),
+        [],
+        2,
+        [r"The positive class has only 1 row; cross-validation needs at least 2"],
+        None,
+        id="one-positive",
+    ),
+    pytest.param(
+        _cli_labels(None),
+        ["--splits", "1000"],
+        2,
+        [r"is 1000, more than the 160 rows of the larger class"],
+        None,
+        id="more-splits-than-rows-of-a-class",
+    ),
+    pytest.param(
+        _cli_labels(None),
+        ["--seed", "-1"],
+        2,
+        [r"must be None, an int in the range \[0, 2\*\*32 - 1\].* Got -1 instead"],
+        None,
+        id="seed-negative",
     ),
     pytest.param(
         _cli_labels(None, n_pos=6),

@@ -4,7 +4,9 @@ import pytest
 
 from evalkit._validation import (
     InputError,
+    check_class_counts,
     check_int,
+    check_random_state_param,
     check_X_y,
     resolve_pos_label,
     warn_small_classes,
@@ -128,6 +130,56 @@ def test_warn_small_classes():
         UserWarning, match=r"only 3 rows, fewer than n_splits=5.*n_splits <= 3"
     ):
         warn_small_classes(y, 5)
+
+
+def test_warn_small_classes_own_splitter():
+    """Check that a splitter of the user's is named by its folds, not a parameter."""
+    y = np.array([1] * 3 + [0] * 97)
+    with pytest.warns(
+        UserWarning,
+        match=r"fewer than the splitter's 5 folds.*splitter with at most 3 folds",
+    ):
+        warn_small_classes(y, 5, name=None)
+
+
+@pytest.mark.parametrize(
+    "y, n_splits, name, match",
+    [
+        ([1] + [0] * 9, 2, "n_splits", r"positive class has only 1 row; .*least 2"),
+        ([0] + [1] * 9, None, None, r"negative class has only 1 row"),
+        ([1] * 3 + [0] * 7, 8, "cv", r"`cv` parameter is 8, more than the 7 rows"),
+    ],
+)
+def test_check_class_counts_refuses(y, n_splits, name, match):
+    """Check that folds that cannot be formed are refused with the counts."""
+    with pytest.raises(InputError, match=match):
+        check_class_counts(np.array(y), n_splits, name=name or "n_splits")
+
+
+def test_check_class_counts_accepts():
+    """Check that 2 rows of a class and as many folds as the larger class pass."""
+    assert check_class_counts(np.array([1, 1] + [0] * 7), 7) is None
+
+
+@pytest.mark.parametrize(
+    "value, expected", [(None, None), (0, 0), (2**32 - 1, 2**32 - 1), (np.int64(3), 3)]
+)
+def test_check_random_state_param_accepts(value, expected):
+    """Check that None and ints in [0, 2**32 - 1] pass unchanged."""
+    assert check_random_state_param(value) == expected
+
+
+def test_check_random_state_param_keeps_random_state_object():
+    """Check that a RandomState is passed through as the same object."""
+    rng = np.random.RandomState(0)
+    assert check_random_state_param(rng) is rng
+
+
+@pytest.mark.parametrize("value", [-1, 2**32, "abc", 1.5, True])
+def test_check_random_state_param_refuses(value):
+    """Check the scikit-learn-style message for seeds NumPy cannot take."""
+    with pytest.raises(InputError, match=r"The `random_state` parameter must be None"):
+        check_random_state_param(value)
 
 
 @pytest.mark.parametrize("value", [0, 1.5, True, "3"])
