@@ -99,6 +99,8 @@ def _collect_out_of_range(where, values, index, found):
         found["inf"].append(
             f"{where} holds {int(infinite.sum())} infinite value(s) (rows {rows})"
         )
+    if float(np.finfo(values.dtype).max) <= _HUGE:
+        return  # float32 and narrower cannot hold such values
     with np.errstate(invalid="ignore"):
         huge = np.isfinite(values) & (np.abs(values) > _HUGE)
     if huge.any():

@@ -7,7 +7,9 @@ code 2, without a traceback.
 
 import argparse
 import contextlib
+import math
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -26,15 +28,59 @@ class _UsageError(Exception):
     pass
 
 
-def _positive_int(text):
+def _whole_number(low=None, high=None, *, zero=True, note=""):
+    """An argparse type: a whole number in ``[low, high]``, 0 refused unless ``zero``."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number{note}; got {text!r}"
+            ) from None
+        if low is not None and value < low:
+            raise argparse.ArgumentTypeError(f"expected a number >= {low}; got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(
+                f"expected a number <= {high}; got {value}"
+            )
+        if not zero and value == 0:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number other than 0{note}; got 0"
+            )
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1)
+_seed = _whole_number(0, 2**32 - 1)
+_jobs = _whole_number(zero=False, note=" (1: one process, -1: all cores)")
+
+
+def _number(text):
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number; got {text!r}")
+    return value
+
+
+def _threshold(text):
+    value = _number(text)
+    if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(
-            f"expected a whole number; got {text!r}"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1; got {value}")
+            f"expected a probability in [0, 1); got {text!r}"
+        )
+    return value
+
+
+def _cost(text):
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0; got {text!r}")
     return value
 
 
@@ -50,6 +96,51 @@ def _int_list(text):
     return values
 
 
+def _distinct_int_list(text):
+    values = _int_list(text)
+    if len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(
+            f"expected distinct positive integers such as 32,256; got {text!r}"
+        )
+    return values
+
+
+def _strategy(text):
+    """An argparse type: one strategy name of the registry, with or without +tuned."""
+    from .strategies import (
+        TUNED_SUFFIX,
+        _did_you_mean,
+        _parse_strategy_name,
+        available_strategies,
+    )
+
+    try:
+        _parse_strategy_name(text)
+    except ValueError:
+        names = ", ".join(repr(n) for n in available_strategies()["strategy"])
+        raise argparse.ArgumentTypeError(
+            f"must be one of {names}, each optionally followed by "
+            f"'{TUNED_SUFFIX}'. Got {text.strip()!r} instead.{_did_you_mean(text)}"
+        ) from None
+    return text.strip()
+
+
+def _strategy_list(text):
+    """An argparse type: comma-separated strategy names, each given once."""
+    names = tuple(_strategy(s) for s in text.split(",") if s.strip())
+    if not names:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated strategy names such as none,smote; got {text!r}"
+        )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise argparse.ArgumentTypeError(
+            f"names {', '.join(map(repr, twice))} more than once; give each "
+            "strategy once"
+        )
+    return names
+
+
 def _add_data_options(p):
     p.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
     p.add_argument("--target", required=True, help="name of the label column")
@@ -58,6 +149,18 @@ def _add_data_options(p):
         default=None,
         help="the positive class (default: 1/True for 0/1 labels, else the minority class)",
     )
+
+
+# Options of the Keras MLP and their defaults; ``None`` in the parsed
+# arguments means "not given", so that giving one with --model logistic,
+# which would ignore it, can be refused.
+_KERAS_DEFAULTS = {"hidden": (64, 32), "epochs": 10, "batch_size": 256}
+_KERAS_FLAGS = {
+    "hidden": "--hidden",
+    "epochs": "--epochs",
+    "batch_size": "--batch-size",
+    "batch_sizes": "--batch-sizes",
+}
 
 
 def _add_model_options(p):
@@ -71,47 +174,68 @@ def _add_model_options(p):
     p.add_argument(
         "--hidden",
         type=_int_list,
-        default=(64, 32),
-        help="hidden layer sizes, e.g. 64,32 (default)",
+        default=None,
+        help="hidden layer sizes of the Keras MLP, e.g. 64,32 (default)",
     )
     p.add_argument(
-        "--epochs", type=_positive_int, default=10, help="Keras epochs (default 10)"
+        "--epochs",
+        type=_positive_int,
+        default=None,
+        help="Keras epochs (default 10)",
     )
     p.add_argument(
         "--batch-size",
         type=_positive_int,
-        default=256,
+        default=None,
         help="Keras batch size (default 256)",
     )
+
+
+def _keras_option(args, name):
+    value = getattr(args, name)
+    return _KERAS_DEFAULTS[name] if value is None else value
 
 
 def _add_run_options(p, *, out_default):
     p.add_argument(
         "--strategies",
+        type=_strategy_list,
         default=None,
-        help="comma-separated strategy names (see 'evalkit strategies'); "
+        help="comma-separated strategy names (see 'evalkit strategies'), each "
+        "optionally followed by +tuned (threshold tuning); "
         "default: none,class_weight,random_under,smote",
     )
-    p.add_argument("--splits", type=int, default=5, help="folds per repeat (default 5)")
     p.add_argument(
-        "--repeats", type=int, default=3, help="repeats of the K-fold split (default 3)"
+        "--splits",
+        type=_whole_number(2),
+        default=5,
+        help="folds per repeat (default 5)",
+    )
+    p.add_argument(
+        "--repeats",
+        type=_positive_int,
+        default=3,
+        help="repeats of the K-fold split (default 3)",
     )
     _add_model_options(p)
     p.add_argument(
         "--threshold",
-        type=float,
+        type=_threshold,
         default=None,
         help="decision threshold on the positive-class probability (default 0.5)",
     )
     p.add_argument(
-        "--cost-fp", type=float, default=None, help="cost of a false positive"
+        "--cost-fp", type=_cost, default=None, help="cost of a false positive"
     )
     p.add_argument(
-        "--cost-fn", type=float, default=None, help="cost of a false negative"
+        "--cost-fn", type=_cost, default=None, help="cost of a false negative"
     )
-    p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
     p.add_argument(
-        "--jobs", type=int, default=1, help="parallel tasks (default 1; -1: all cores)"
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help="parallel tasks (default 1; -1: all cores)",
     )
     p.add_argument(
         "--out", default=out_default, help=f"output folder (default {out_default})"
@@ -154,8 +278,13 @@ def _parser():
     demo.add_argument(
         "--out", default="evalkit-demo", help="output folder (default evalkit-demo)"
     )
-    demo.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
-    demo.add_argument("--jobs", type=int, default=1, help="parallel tasks (default 1)")
+    demo.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
+    demo.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help="parallel tasks (default 1; -1: all cores)",
+    )
     _add_cache_option(demo)
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -180,27 +309,36 @@ def _parser():
     )
     _add_data_options(fluct)
     fluct.add_argument(
-        "--strategy", default="none", help="one imbalance strategy (default none)"
+        "--strategy",
+        type=_strategy,
+        default="none",
+        help="one imbalance strategy (default none)",
     )
     fluct.add_argument(
-        "--seeds", type=int, default=5, help="seeds per split (default 5)"
+        "--seeds", type=_whole_number(2), default=5, help="seeds per split (default 5)"
     )
     fluct.add_argument(
-        "--splits", type=int, default=5, help="folds per repeat (default 5)"
+        "--splits",
+        type=_whole_number(2),
+        default=5,
+        help="folds per repeat (default 5)",
     )
     fluct.add_argument(
-        "--repeats", type=int, default=2, help="repeats of the K-fold split (default 2)"
+        "--repeats",
+        type=_positive_int,
+        default=2,
+        help="repeats of the K-fold split (default 2)",
     )
     _add_model_options(fluct)
     fluct.add_argument(
         "--batch-sizes",
-        type=_int_list,
+        type=_distinct_int_list,
         default=None,
         help="compare several batch sizes, e.g. 32,256 (overrides --batch-size)",
     )
-    fluct.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    fluct.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
     fluct.add_argument(
-        "--jobs", type=int, default=1, help="parallel fits (default 1; -1: all cores)"
+        "--jobs", type=_jobs, default=1, help="parallel fits (default 1; -1: all cores)"
     )
     fluct.add_argument(
         "--out",
@@ -233,9 +371,9 @@ def _estimator(args):
     from .keras import KerasBinaryClassifier
 
     return KerasBinaryClassifier(
-        hidden_units=tuple(args.hidden),
-        epochs=args.epochs,
-        batch_size=args.batch_size,
+        hidden_units=tuple(_keras_option(args, "hidden")),
+        epochs=_keras_option(args, "epochs"),
+        batch_size=_keras_option(args, "batch_size"),
         threshold=0.5 if args.threshold is None else args.threshold,
     )
 
@@ -245,6 +383,11 @@ def _costs(args):
         return None
     if args.cost_fp is None or args.cost_fn is None:
         raise _UsageError("give both --cost-fp and --cost-fn, or neither")
+    if args.cost_fp == 0 and args.cost_fn == 0:
+        raise _UsageError(
+            "--cost-fp and --cost-fn cannot both be 0; give a positive cost to at "
+            "least one of them"
+        )
     return {"fp": args.cost_fp, "fn": args.cost_fn}
 
 
@@ -274,16 +417,61 @@ def _print_summary(report):
     print("\n".join(lines))
 
 
-def _check_out(out):
-    """Fail before any training when the output folder cannot be written."""
-    folder = Path(out)
+def _check_folder(path, flag):
+    """Fail before any training when an output folder cannot be written."""
+    folder = Path(path)
     if folder.exists() and not folder.is_dir():
-        raise _UsageError(f"--out {out!r} is a file, not a folder; give a folder name")
+        raise _UsageError(
+            f"{flag} {path!r} is a file, not a folder; give a folder name"
+        )
     existing = folder
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir() or not os.access(existing, os.W_OK):
-        raise _UsageError(f"the --out folder {out!r} cannot be written ({existing})")
+        raise _UsageError(f"the {flag} folder {path!r} cannot be written ({existing})")
+
+
+def _check_options(args):
+    """Refuse options that clash, before any file is read or anything printed.
+
+    Every option's own value is checked by the parser; this checks the
+    output folders and the options that only make sense together.
+    """
+    for dest, flag in (("out", "--out"), ("cache", "--cache")):
+        if getattr(args, dest, None) is not None:
+            _check_folder(getattr(args, dest), flag)
+    if getattr(args, "model", None) == "logistic":
+        given = [
+            f for d, f in _KERAS_FLAGS.items() if getattr(args, d, None) is not None
+        ]
+        if given:
+            listed = ", ".join(given[:-1]) + " and " * (len(given) > 1) + given[-1]
+            verb, pronoun = ("sets", "it") if len(given) == 1 else ("set", "them")
+            raise _UsageError(
+                f"{listed} {verb} the Keras MLP, which --model logistic does not "
+                f"use; drop {pronoun} or use --model keras"
+            )
+    if hasattr(args, "cost_fp"):
+        _costs(args)
+
+
+def _check_data(X, y, args):
+    """Check the data and the options that depend on it, showing no warning.
+
+    ``evaluate`` and ``explain_fluctuation`` make the same checks, but show
+    their warnings about the data (an ID column, dates) as they go, before a
+    bad ``--pos-label`` or too many ``--splits`` is found.  Checked here
+    first, a problem is the only line printed; the warnings come with the run.
+    """
+    import numpy as np
+
+    from ._validation import check_class_counts, check_X_y, resolve_pos_label
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, labels, _ = check_X_y(X, y)
+        pos_label, _ = resolve_pos_label(labels, args.pos_label)
+        check_class_counts((labels == pos_label).astype(np.int8), args.splits)
 
 
 def _write_outputs(report, out, *, html):
@@ -342,27 +530,22 @@ def _print_fluctuation(report, *, brief=False):
 
 
 def _fluctuation(args):
-    from ._validation import check_int
     from .datasets import load_csv
     from .fluctuation import explain_fluctuation
 
-    check_int(args.seeds, "--seeds", low=2)
-    check_int(args.splits, "--splits", low=2)
-    check_int(args.repeats, "--repeats", low=1)
     X, y = load_csv(args.data, target=args.target)
+    _check_data(X, y, args)
     if args.model == "logistic":
         from sklearn.linear_model import LogisticRegression
 
-        if args.batch_sizes is not None:
-            raise _UsageError("--batch-sizes needs --model keras")
         estimator = LogisticRegression(max_iter=1000)
     else:
         from .keras import KerasBinaryClassifier
 
         estimator = KerasBinaryClassifier(
-            hidden_units=tuple(args.hidden),
-            epochs=args.epochs,
-            batch_size=args.batch_size,
+            hidden_units=tuple(_keras_option(args, "hidden")),
+            epochs=_keras_option(args, "epochs"),
+            batch_size=_keras_option(args, "batch_size"),
         )
     report = explain_fluctuation(
         estimator,
@@ -388,16 +571,16 @@ def _fluctuation(args):
 
 
 def _run(args):
-    if getattr(args, "out", None) is not None and args.command != "report":
-        _check_out(args.out)
+    _check_options(args)
     from .evaluation import DEFAULT_STRATEGIES, evaluate
 
     if args.command == "strategies":
-        from .strategies import available_strategies
+        from .strategies import TUNED_DESCRIPTION, TUNED_SUFFIX, available_strategies
 
         table = available_strategies()
         for row in table.itertuples(index=False):
             print(f"{row.strategy:<18}{row.description}")
+        print(f"{'<name>' + TUNED_SUFFIX:<18}{TUNED_DESCRIPTION}")
         return 0
     if args.command == "report":
         from .report import load_report
@@ -463,16 +646,12 @@ def _run(args):
     from .datasets import load_csv
 
     X, y = load_csv(args.data, target=args.target)
-    strategies = DEFAULT_STRATEGIES
-    if args.strategies is not None:
-        strategies = tuple(s.strip() for s in args.strategies.split(",") if s.strip())
-        if not strategies:
-            raise _UsageError("--strategies is empty; give names such as none,smote")
+    _check_data(X, y, args)
     report = evaluate(
         _estimator(args),
         X,
         y,
-        strategies=strategies,
+        strategies=args.strategies or DEFAULT_STRATEGIES,
         n_splits=args.splits,
         n_repeats=args.repeats,
         pos_label=args.pos_label,
@@ -493,6 +672,54 @@ def _run(args):
 def _one_line(exc):
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
+
+
+# Python parameter -> what the user typed.  The parser checks every option's
+# own value; the checks that need the data (is --pos-label one of the labels,
+# are there enough rows for --splits folds, does --target name a column) are
+# made by the Python API, whose messages name its parameters.
+_FLAGS = {
+    "n_splits": "--splits",
+    "n_repeats": "--repeats",
+    "n_seeds": "--seeds",
+    "random_state": "--seed",
+    "n_jobs": "--jobs",
+    "threshold": "--threshold",
+    "pos_label": "--pos-label",
+    "costs": "--cost-fp/--cost-fn",
+    "epochs": "--epochs",
+    "batch_size": "--batch-size",
+    "hidden_units": "--hidden",
+    "batch_sizes": "--batch-sizes",
+    "cache_dir": "--cache",
+    "target": "--target",
+    "strategies": "--strategies",
+    "strategy": "--strategies",
+    "path": "the DATA.csv argument",
+}
+_PARAMETER = re.compile(
+    r"\b[Tt]he `(?P<a>\w+)` parameter(?: of \w+)?"  # The `n_splits` parameter
+    r"|`(?P<b>\w+)`"  # `target`
+    r"|(?<![\w'\"`.-])(?P<c>\w+)=(?!=)"  # pos_label='yes', n_splits=5
+    r"|(?<![\w'\"`.-])(?P<d>\w+)(?= (?:<=|>=|<|>) )"  # n_splits <= 40
+)
+
+
+def _with_flags(text, command):
+    """Name the command-line options in a message of the Python API."""
+    if command not in ("compare", "fluctuation", "demo"):
+        return text  # no option of these commands sets a Python parameter
+    flags = dict(_FLAGS)
+    if command == "fluctuation":
+        flags["strategy"] = "--strategy"
+
+    def replace(match):
+        name = match.group(match.lastgroup)
+        if name not in flags:
+            return match.group(0)
+        return flags[name] + (" " if match.lastgroup == "c" else "")
+
+    return _PARAMETER.sub(replace, text)
 
 
 @contextlib.contextmanager
@@ -545,10 +772,13 @@ def main(argv=None):
     parser = _parser()
 
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f"evalkit: warning: {_one_line(message)}", file=sys.stderr)
+        text = _with_flags(_one_line(message), command)
+        print(f"evalkit: warning: {text}", file=sys.stderr)
 
+    command = None
     try:
         args = parser.parse_args(argv)
+        command = args.command
         if args.command is None:
             parser.print_help()
             return 0
@@ -568,7 +798,9 @@ def main(argv=None):
         KeyError,
         OSError,
     ) as exc:
-        print(f"evalkit: error: {_one_line(exc)}", file=sys.stderr)
+        print(
+            f"evalkit: error: {_with_flags(_one_line(exc), command)}", file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
         print("evalkit: interrupted", file=sys.stderr)

@@ -9,6 +9,7 @@
   a CSV file.
 """
 
+import codecs
 import contextlib
 import csv
 import difflib
@@ -266,10 +267,116 @@ def _sniff_separator(path_text):
     return best if counts[best] else ","
 
 
+_SEPARATOR_NAMES = {",": "a comma", ";": "';'", "\t": "a tab", "|": "'|'"}
+# Bytes read at a time when looking for the first byte that is not UTF-8.
+_UTF8_CHUNK = 1 << 20
+
+
+def _first_non_utf8(path_text):
+    """Locate the first byte of a file that is not UTF-8.
+
+    pandas decodes field by field, so the position in its
+    ``UnicodeDecodeError`` counts from the start of a field, not of the file.
+    The file is decoded here again, in chunks, to find the real position.
+
+    Parameters
+    ----------
+    path_text : str
+        Path of the file.
+
+    Returns
+    -------
+    where : tuple of (int, int, int, str) or None
+        The byte's value, its offset from the start of the file (0-based),
+        its line (1-based) and the decoder's reason; ``None`` if the whole
+        file is valid UTF-8.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line = 0, 1
+    with open(path_text, "rb") as fh:
+        while True:
+            chunk = fh.read(_UTF8_CHUNK)
+            # Bytes of a character cut by the previous chunk's end; they come
+            # before ``chunk`` in the decoder's error and hold no newline.
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                line += data.count(b"\n", 0, exc.start)
+                start = offset - len(pending) + exc.start
+                return data[exc.start], start, line, exc.reason
+            if not chunk:
+                return None
+            offset += len(chunk)
+            line += chunk.count(b"\n")
+
+
+def _not_utf8_error(path_text, exc):
+    where = _first_non_utf8(path_text)
+    if where is None:  # pragma: no cover - pandas and Python disagree
+        detail = exc.reason
+    else:
+        value, offset, line, reason = where
+        detail = f"byte 0x{value:02X} at offset {offset}, line {line}: {reason}"
+    return ValueError(
+        f"The file {path_text!r} is not UTF-8 text ({detail}). Save it as UTF-8, "
+        "for example with pandas.read_csv(path, encoding='latin-1')"
+        ".to_csv(new_path, index=False)."
+    )
+
+
+def _extra_fields_error(path_text, sep, line, n_fields, n_header):
+    name = _SEPARATOR_NAMES.get(sep, repr(sep))
+    return ValueError(
+        f"The file {path_text!r} has {n_fields} fields on line {line} but "
+        f"{n_header} in its header, so the values cannot be matched to the "
+        f"columns. Enclose fields that contain the separator ({name}) in double "
+        "quotes, or remove the extra separators from that line (a separator at "
+        "the end of a line also adds a field)."
+    )
+
+
+def _parser_error(path_text, sep, exc):
+    """Say what pandas' tokenizer error means for the file, and the fix."""
+    text = " ".join(str(exc).split())
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if fields:
+        n_header, line, n_fields = map(int, fields.groups())
+        return _extra_fields_error(path_text, sep, line, n_fields, n_header)
+    quote = re.search(r"EOF inside string starting at row (\d+)", text)
+    if quote:
+        # pandas counts rows from 0, the header included.
+        line = int(quote.group(1)) + 1
+        return ValueError(
+            f"The file {path_text!r} has a double quote on line {line} that is "
+            "never closed, so the rest of the file would be one field. Close the "
+            "quote, or remove it (a quote inside a quoted field is written twice: "
+            '"").'
+        )
+    name = _SEPARATOR_NAMES.get(sep, repr(sep))
+    return ValueError(
+        f"The file {path_text!r} cannot be read as a table ({text}). Check that "
+        f"it is a text file with one header row and fields separated by {name}, "
+        "the same number on every line."
+    )
+
+
 def _check_header(path_text, target, sep=","):
-    """Refuse repeated column names, which pandas would silently rename."""
+    """Refuse repeated column names and a first row longer than the header.
+
+    pandas silently renames repeated names (``a``, ``a.1``), and when the
+    first data row holds one field more than the header it silently takes the
+    first column as the row index, shifting every column name by one.
+    """
     with open(path_text, newline="", encoding="utf-8", errors="replace") as fh:
-        header = next(csv.reader(fh, delimiter=sep), [])
+        reader = csv.reader(fh, delimiter=sep)
+        header = next(reader, [])
+        first = next((row for row in reader if row), None)
+        if first is not None and len(first) > len(header):
+            raise _extra_fields_error(
+                path_text, sep, reader.line_num, len(first), len(header)
+            )
     names = [name.strip() for name in header]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if target in repeated:
@@ -313,10 +420,17 @@ def load_csv(path, *, target):
     ------
     FileNotFoundError
         If ``path`` does not exist; the message names the path.
+    OSError
+        If the file cannot be opened; the message names the path.
     ValueError
-        If the file is empty or has no data rows, if ``target`` is not a column
+        If the file is empty or has no data rows, is not UTF-8 (the message
+        gives the offset and line of the first offending byte), cannot be parsed
+        (a line with more fields than the header, a quote that is never closed:
+        the message names the line and the fix; the parser's error is the
+        ``__cause__``), if ``target`` is not a column
         (the message lists the columns and suggests the closest one), if the
         target holds only missing values, or if no feature column remains.
+        Every message names the file.
 
     Examples
     --------
@@ -336,19 +450,28 @@ def load_csv(path, *, target):
             f"load_csv could not read {path_text!r}: {kind} (resolved to {where!r}). "
             "Check the `path` parameter."
         )
-    sep = _sniff_separator(path_text)
     try:
+        sep = _sniff_separator(path_text)
         frame = pd.read_csv(path_text, sep=sep)
     except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"The file {path_text!r} is not UTF-8 text ({exc.reason} at byte "
-            f"{exc.start}). Save it as UTF-8, for example with "
-            "pandas.read_csv(path, encoding='latin-1').to_csv(new_path, index=False)."
-        ) from exc
+        raise _not_utf8_error(path_text, exc) from exc
     except pd.errors.EmptyDataError as exc:
         raise ValueError(
             f"The file {path_text!r} is empty: load_csv needs a header row naming "
             "the columns and at least one data row."
+        ) from exc
+    except pd.errors.ParserError as exc:
+        raise _parser_error(path_text, sep, exc) from exc
+    except OSError as exc:
+        raise type(exc)(
+            f"The file {path_text!r} cannot be read ({exc.strerror or exc}). Check "
+            "that you have permission to read it."
+        ) from exc
+    except ValueError as exc:  # any other failure of pandas' reader
+        raise ValueError(
+            f"pandas cannot read the file {path_text!r} "
+            f"({' '.join(str(exc).split())}). Check that it is a CSV text file "
+            "with one header row."
         ) from exc
     _check_header(path_text, target, sep)
     if target not in frame.columns:

@@ -53,6 +53,13 @@ __all__ = [
 ]
 
 TUNED_SUFFIX = "+tuned"
+# What the "+tuned" modifier does, for listings of the strategies.
+TUNED_DESCRIPTION = (
+    "Any strategy above followed by '+tuned' (none+tuned, class_weight+tuned, "
+    "smote+tuned, ...): also tune the decision threshold, choosing the one that "
+    "maximises F1 in a 3-fold cross-validation inside each training fold, never "
+    "on the test rows."
+)
 
 # name -> (one-line description, sampler class or None)
 _STRATEGIES = {
@@ -304,23 +311,30 @@ def _pipeline_has_sampler(pipeline):
     )
 
 
-def _parse_strategy_name(strategy):
+def _split_strategy_name(strategy):
     text = strategy.strip().lower()
     tuned = text.endswith(TUNED_SUFFIX)
     base = text[: -len(TUNED_SUFFIX)].strip() if tuned else text
+    return base, tuned
+
+
+def _did_you_mean(strategy):
+    """`` Did you mean 'smote'?`` for a misspelt strategy name, or ``""``."""
+    base, tuned = _split_strategy_name(strategy)
+    match = difflib.get_close_matches(base, list(_STRATEGIES), n=1, cutoff=0.5)
+    if not match:
+        return ""
+    return f" Did you mean {match[0] + (TUNED_SUFFIX if tuned else '')!r}?"
+
+
+def _parse_strategy_name(strategy):
+    base, tuned = _split_strategy_name(strategy)
     if base not in _STRATEGIES:
-        names = list(_STRATEGIES)
-        match = difflib.get_close_matches(base, names, n=1, cutoff=0.5)
-        hint = (
-            f" Did you mean {match[0] + ('+tuned' if tuned else '')!r}?"
-            if match
-            else ""
-        )
         raise ValueError(
             "The `strategy` parameter of make_imbalance_pipeline must be one of "
-            f"{', '.join(repr(n) for n in names)}, optionally followed by "
+            f"{', '.join(repr(n) for n in _STRATEGIES)}, optionally followed by "
             f"'{TUNED_SUFFIX}', an imbalanced-learn sampler or a complete "
-            f"estimator. Got {strategy!r} instead.{hint}"
+            f"estimator. Got {strategy!r} instead.{_did_you_mean(strategy)}"
         )
     return base, tuned
 

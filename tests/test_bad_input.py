@@ -675,7 +675,9 @@ CLI_CASES = [
         _cli_labels(None),
         ["--pos-label", "yes"],
         2,
-        [r"pos_label='yes' is not one of the labels \[0, 1\]"],
+        [
+            r"error: --pos-label 'yes' is not one of the labels \[0, 1\]\. Pass one of them"
+        ],
         None,
         id="pos-label-absent",
     ),
@@ -684,7 +686,8 @@ CLI_CASES = [
         ["--splits", "5"],
         0,
         [
-            r"The positive class has only 3 rows, fewer than n_splits=5",
+            r"The positive class has only 3 rows, fewer than --splits 5: .* Use "
+            r"--splits <= 3 for a value in every fold",
             r"roc_auc in 2 of 5 folds",
         ],
         None,
@@ -710,7 +713,7 @@ CLI_CASES = [
         _cli_labels(None),
         ["--seed", "-1"],
         2,
-        [r"must be None, an int in the range \[0, 2\*\*32 - 1\].* Got -1 instead"],
+        [r"error: argument --seed: expected a number >= 0; got -1"],
         None,
         id="seed-negative",
     ),

@@ -115,10 +115,13 @@ def test_report_rebuilds_from_saved_run(csv_path, tmp_path, capsys):
             ["compare", "{csv}", "--target", "Class", "--strategies", "none,smot"],
             "smot",
         ),
-        (["compare", "{csv}", "--target", "Class", "--splits", "1"], "n_splits"),
+        (
+            ["compare", "{csv}", "--target", "Class", "--splits", "1"],
+            r"argument --splits: expected a number >= 2; got 1",
+        ),
         (
             ["compare", "{csv}", "--target", "Class", "--pos-label", "spam"],
-            "pos_label='spam' is not one of the labels",
+            r"--pos-label 'spam' is not one of the labels",
         ),
         (
             ["compare", "{csv}", "--target", "Class", "--cost-fp", "1"],
@@ -201,7 +204,7 @@ def test_few_positives_warn_and_nan(tmp_path, capsys):
     )
     assert code == 0
     assert (
-        "evalkit: warning: The positive class has only 3 rows, fewer than n_splits=5"
+        "evalkit: warning: The positive class has only 3 rows, fewer than --splits 5"
         in err
     )
     assert "roc_auc in 2 of 5 folds" in err
@@ -311,7 +314,10 @@ def test_keras_run_keeps_stderr_readable(csv_path, tmp_path):
     [
         (["--epochs", "0"], r"argument --epochs: expected a number >= 1; got 0"),
         (["--batch-size", "x"], r"argument --batch-size: expected a whole number"),
-        (["--strategies", ""], r"--strategies is empty"),
+        (
+            ["--strategies", ""],
+            r"argument --strategies: expected comma-separated strategy names",
+        ),
         (["--out", "{file}"], r"is a file, not a folder"),
     ],
 )
@@ -365,3 +371,454 @@ def test_non_utf8_file_exit_2(tmp_path, capsys):
         ["compare", path, "--target", "Class", "--model", "logistic"], capsys
     )
     assert code == 2 and "is not UTF-8 text" in err and "latin.csv" in err
+
+
+def _one_error_line(code, out, err):
+    """The one stderr line of a refused command, after checking the contract."""
+    assert code == 2, err
+    assert out == "", out
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("evalkit: error: ") and "Traceback" not in err
+    return lines[0]
+
+
+# Python parameter names a command-line message must not show.
+_PYTHON_NAMES = re.compile(
+    r"`\w+` parameter|make_imbalance_pipeline|\b(n_splits|n_repeats|n_seeds|n_jobs|"
+    r"random_state|pos_label|hidden_units|batch_size|batch_sizes|cache_dir|costs)\b"
+)
+
+_COMPARE = ["compare", "{csv}", "--target", "Class", "--quiet", "--out", "{tmp}/o"]
+_FLUCTUATION = ["fluctuation", "{csv}", "--target", "Class", "--quiet"]
+_FLUCTUATION += ["--out", "{tmp}/f"]
+_DEMO = ["demo", "--quiet", "--out", "{tmp}/d"]
+LOGISTIC = ["--model", "logistic"]
+
+OPTION_ERRORS = [
+    # compare: checked by the parser
+    (_COMPARE, ["--splits", "1"], r"argument --splits: expected a number >= 2; got 1"),
+    (
+        _COMPARE,
+        ["--splits", "x"],
+        r"argument --splits: expected a whole number; got 'x'",
+    ),
+    (
+        _COMPARE,
+        ["--repeats", "0"],
+        r"argument --repeats: expected a number >= 1; got 0",
+    ),
+    (_COMPARE, ["--seed", "-1"], r"argument --seed: expected a number >= 0; got -1"),
+    (
+        _COMPARE,
+        ["--seed", str(2**32)],
+        r"argument --seed: expected a number <= 4294967295; got 4294967296",
+    ),
+    (
+        _COMPARE,
+        ["--strategies", "none,smoet"],
+        r"argument --strategies: must be one of 'none', 'class_weight', .*'smote_enn', "
+        r"each optionally followed by '\+tuned'\. Got 'smoet' instead\. Did you mean "
+        r"'smote'\?",
+    ),
+    (
+        _COMPARE,
+        ["--strategies", "smote,none,smote"],
+        r"argument --strategies: names 'smote' more than once; give each strategy once",
+    ),
+    (
+        _COMPARE,
+        ["--jobs", "0"],
+        r"argument --jobs: expected a whole number other than 0 \(1: one process, "
+        r"-1: all cores\); got 0",
+    ),
+    (
+        _COMPARE,
+        ["--threshold", "1.5"],
+        r"argument --threshold: expected a probability in \[0, 1\); got '1\.5'",
+    ),
+    (_COMPARE, ["--epochs", "0"], r"argument --epochs: expected a number >= 1; got 0"),
+    (
+        _COMPARE,
+        ["--batch-size", "0"],
+        r"argument --batch-size: expected a number >= 1; got 0",
+    ),
+    (_COMPARE, ["--hidden", "0"], r"argument --hidden: expected positive integers"),
+    (
+        _COMPARE,
+        ["--cost-fp", "-1", "--cost-fn", "1"],
+        r"argument --cost-fp: expected a number >= 0; got '-1'",
+    ),
+    (
+        _COMPARE,
+        ["--cost-fp", "1", "--cost-fn", "inf"],
+        r"argument --cost-fn: expected a finite number; got 'inf'",
+    ),
+    # compare: clashing options
+    (
+        _COMPARE,
+        ["--cost-fp", "0", "--cost-fn", "0"],
+        r"--cost-fp and --cost-fn cannot both be 0; give a positive cost to at least "
+        r"one of them",
+    ),
+    (_COMPARE, ["--cost-fn", "1"], r"give both --cost-fp and --cost-fn, or neither"),
+    (
+        _COMPARE,
+        ["--cache", "{file}"],
+        r"--cache '.*afile' is a file, not a folder; give a folder name",
+    ),
+    # compare: checked against the data by the Python API, named as typed
+    (
+        _COMPARE,
+        ["--pos-label", "spam"],
+        r"--pos-label 'spam' is not one of the labels \['fraud', 'legit'\]\. Pass one "
+        r"of them\.",
+    ),
+    (
+        _COMPARE,
+        ["--splits", "1000"],
+        r"--splits is 1000, more than the 270 rows of the larger class: stratified "
+        r"folds cannot be formed\. Use --splits <= 30 ",
+    ),
+    (
+        ["compare", "{csv}", "--target", "Klass"],
+        [],
+        r"--target must name a column of '.*tx\.csv'\. Got 'Klass'",
+    ),
+    # fluctuation
+    (
+        _FLUCTUATION,
+        ["--seeds", "1"],
+        r"argument --seeds: expected a number >= 2; got 1",
+    ),
+    (_FLUCTUATION, ["--splits", "1"], r"argument --splits: expected a number >= 2"),
+    (_FLUCTUATION, ["--repeats", "0"], r"argument --repeats: expected a number >= 1"),
+    (_FLUCTUATION, ["--seed", "-1"], r"argument --seed: expected a number >= 0"),
+    (_FLUCTUATION, ["--jobs", "0"], r"argument --jobs: expected a whole number other"),
+    (
+        _FLUCTUATION,
+        ["--strategy", "smoet"],
+        r"argument --strategy: must be one of 'none', .* Got 'smoet' instead\. Did "
+        r"you mean 'smote'\?",
+    ),
+    (
+        _FLUCTUATION,
+        ["--batch-sizes", "32,32"],
+        r"argument --batch-sizes: expected distinct positive integers",
+    ),
+    (_FLUCTUATION, ["--pos-label", "spam"], r"--pos-label 'spam' is not one of"),
+    (_FLUCTUATION, ["--splits", "1000"], r"--splits is 1000, more than the 270 rows"),
+    # demo
+    (_DEMO, ["--jobs", "0"], r"argument --jobs: expected a whole number other than 0"),
+    (_DEMO, ["--seed", "-1"], r"argument --seed: expected a number >= 0; got -1"),
+    (_DEMO, ["--cache", "{file}"], r"--cache '.*afile' is a file, not a folder"),
+    (_DEMO, ["--out", "{file}"], r"--out '.*afile' is a file, not a folder"),
+]
+
+
+@pytest.mark.parametrize(
+    "command, extra, match",
+    OPTION_ERRORS,
+    ids=[f"{c[0]}{''.join(e[::2])}-{i}" for i, (c, e, _) in enumerate(OPTION_ERRORS)],
+)
+def test_errors_name_the_options_as_typed(
+    command, extra, match, csv_path, tmp_path, capsys
+):
+    """Check that every option's error names the flag, never the Python parameter."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    argv = [a.format(csv=csv_path, tmp=tmp_path, file=afile) for a in command + extra]
+    if command[0] != "demo":
+        argv += LOGISTIC  # bad values of Keras options are refused by the parser first
+    line = _one_error_line(*_run(argv, capsys))
+    assert re.search(match, line), line
+    assert not _PYTHON_NAMES.search(line), line
+
+
+@pytest.mark.parametrize(
+    "text, command, expected",
+    [
+        (
+            "The `n_splits` parameter must be an int in the range [2, inf). Got 1 instead.",
+            "compare",
+            "--splits must be an int in the range [2, inf). Got 1 instead.",
+        ),
+        (
+            "pos_label='yes' is not one of the labels [0, 1].",
+            "compare",
+            "--pos-label 'yes' is not one of the labels [0, 1].",
+        ),
+        ("Use n_splits <= 40 (the ...)", "compare", "Use --splits <= 40 (the ...)"),
+        (
+            "Check that `target` names the label column.",
+            "compare",
+            "Check that --target names the label column.",
+        ),
+        ("Check the `path` parameter.", "compare", "Check the DATA.csv argument."),
+        (
+            "The `strategy` parameter of make_imbalance_pipeline must be",
+            "fluctuation",
+            "--strategy must be",
+        ),
+        (
+            "The `strategy` parameter of make_imbalance_pipeline must be",
+            "compare",
+            "--strategies must be",
+        ),
+        # Data and unknown names are left alone.
+        ("Column 'pos_label' holds n_samples=300", "compare", None),
+        ("The `scoring` parameter lists", "compare", None),
+    ],
+)
+def test_with_flags_translates_parameters_only(text, command, expected):
+    """Check that Python parameter names become flags, and nothing else changes."""
+    from evalkit.cli import _with_flags
+
+    assert _with_flags(text, command) == (text if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--jobs", "0"], r"argument --jobs"),
+        (["--seed", "-1"], r"argument --seed"),
+        (["--cache", "{file}"], r"--cache"),
+    ],
+)
+def test_demo_validates_before_printing_the_banner(extra, match, tmp_path, capsys):
+    """Check that a bad demo option gives one line, without the run's banner before it."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    argv = ["demo", "--quiet", "--out", tmp_path / "d"]
+    argv += [a.format(file=afile) for a in extra]
+    line = _one_error_line(*_run(argv, capsys))
+    assert re.search(match, line) and "make_fraud" not in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "{csv}", "--target", "Class"],
+        ["fluctuation", "{csv}", "--target", "Class"],
+    ],
+)
+@pytest.mark.parametrize(
+    "extra, named",
+    [
+        (
+            ["--hidden", "8"],
+            "--hidden sets the Keras MLP, which --model logistic does not use; drop it",
+        ),
+        (
+            ["--epochs", "3"],
+            "--epochs sets the Keras MLP, which --model logistic does not use; drop it",
+        ),
+        (
+            ["--batch-size", "32"],
+            "--batch-size sets the Keras MLP, which --model logistic does not use; drop it",
+        ),
+        (
+            ["--batch-size", "32", "--hidden", "8", "--epochs", "3"],
+            "--hidden, --epochs and --batch-size set the Keras MLP, which --model "
+            "logistic does not use; drop them",
+        ),
+        # The default value given explicitly is still given.
+        (
+            ["--epochs", "10"],
+            "--epochs sets the Keras MLP, which --model logistic does not use; drop it",
+        ),
+    ],
+)
+def test_keras_options_with_logistic_exit_2(
+    command, extra, named, csv_path, tmp_path, capsys
+):
+    """Check that Keras options given with --model logistic are refused, not ignored."""
+    argv = [a.format(csv=csv_path) for a in command]
+    argv += ["--model", "logistic", "--out", tmp_path / "o", "--quiet", *extra]
+    line = _one_error_line(*_run(argv, capsys))
+    assert line == f"evalkit: error: {named} or use --model keras"
+
+
+def test_batch_sizes_with_logistic_exit_2(csv_path, tmp_path, capsys):
+    """Check that --batch-sizes with --model logistic is refused with the same message."""
+    argv = ["fluctuation", csv_path, "--target", "Class", "--model", "logistic"]
+    argv += ["--batch-sizes", "32,256", "--out", tmp_path / "o"]
+    line = _one_error_line(*_run(argv, capsys))
+    assert line == (
+        "evalkit: error: --batch-sizes sets the Keras MLP, which --model logistic "
+        "does not use; drop it or use --model keras"
+    )
+
+
+def test_keras_defaults_when_options_not_given():
+    """Check that the Keras options keep their defaults, and given values are used."""
+    from evalkit.cli import _keras_option, _parser
+
+    args = _parser().parse_args(["compare", "d.csv", "--target", "y"])
+    assert (args.hidden, args.epochs, args.batch_size) == (None, None, None)
+    assert [_keras_option(args, n) for n in ("hidden", "epochs", "batch_size")] == [
+        (64, 32),
+        10,
+        256,
+    ]
+    args = _parser().parse_args(
+        ["compare", "d.csv", "--target", "y", "--hidden", "8,4", "--epochs", "2"]
+    )
+    assert _keras_option(args, "hidden") == (8, 4)
+    assert _keras_option(args, "epochs") == 2
+    assert _keras_option(args, "batch_size") == 256
+
+
+def test_logistic_without_keras_options_runs(csv_path, tmp_path, capsys):
+    """Check that --model logistic without Keras options runs as before."""
+    code, out, err = _run(
+        ["compare", csv_path, "--target", "Class", "--model", "logistic"]
+        + ["--splits", "2", "--repeats", "1", "--strategies", "none+tuned"]
+        + ["--out", tmp_path / "o", "--quiet"],
+        capsys,
+    )
+    assert code == 0, err
+    assert "none+tuned" in out
+
+
+def test_strategies_lists_tuned_modifier(capsys):
+    """Check that 'evalkit strategies' lists the +tuned modifier with examples."""
+    code, out, _ = _run(["strategies"], capsys)
+    assert code == 0
+    last = out.splitlines()[-1]
+    assert last.startswith("<name>+tuned      Any strategy above followed by '+tuned'")
+    for text in ("none+tuned", "class_weight+tuned", "inside each training fold"):
+        assert text in last
+
+
+def test_row_with_extra_fields_exit_2(csv_path, tmp_path, capsys):
+    """Check that a CSV row with extra fields names the file, the line and the fix."""
+    lines = csv_path.read_text().splitlines()
+    lines[-1] += ",1,2"  # line 301: the header and 300 rows
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    line = _one_error_line(
+        *_run(["compare", bad, "--target", "Class", "--model", "logistic"], capsys)
+    )
+    assert line == (
+        f"evalkit: error: The file {str(bad)!r} has 6 fields on line 301 but 4 in its "
+        "header, so the values cannot be matched to the columns. Enclose fields that "
+        "contain the separator (a comma) in double quotes, or remove the extra "
+        "separators from that line (a separator at the end of a line also adds a "
+        "field)."
+    )
+
+
+def test_non_utf8_file_gives_offset_and_line(tmp_path, capsys):
+    """Check that a Latin-1 file gives the offending byte's offset in the file."""
+    path = tmp_path / "latin.csv"
+    text = "nom,ville,Class\nAnna,Paris,0\nZo\xe9,Lyon,1\n"
+    path.write_bytes(text.encode("latin-1"))
+    line = _one_error_line(
+        *_run(["compare", path, "--target", "Class", "--model", "logistic"], capsys)
+    )
+    assert f"is not UTF-8 text (byte 0xE9 at offset {text.index('é')}, line 3:" in line
+
+
+@pytest.fixture
+def saved_run(csv_path, tmp_path, capsys):
+    out_dir = tmp_path / "run"
+    code, _, err = _run(
+        ["compare", csv_path, "--target", "Class", "--model", "logistic"]
+        + ["--splits", "2", "--repeats", "1", "--strategies", "none"]
+        + ["--out", out_dir, "--quiet"],
+        capsys,
+    )
+    assert code == 0, err
+    return out_dir
+
+
+def _damage_cell(name, row, column, value):
+    def edit(folder):
+        frame = pd.read_csv(folder / name, keep_default_na=False)
+        frame[column] = frame[column].astype(object)
+        frame.loc[row, column] = value
+        frame.to_csv(folder / name, index=False)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, name, problem",
+    [
+        (
+            _damage_cell("predictions.csv", 3, "proba", "abc"),
+            "predictions.csv",
+            "holds 'abc' in column 'proba' on line 5, where a number is expected",
+        ),
+        (
+            lambda d: (d / "meta.json").write_text('{"metrics": [\n'),
+            "meta.json",
+            "is not valid JSON (Expecting value on line 2, column 1)",
+        ),
+        (
+            _damage_cell("fold_info.csv", 0, "n_test", "many"),
+            "fold_info.csv",
+            "holds 'many' in column 'n_test' on line 2, where a whole number is expected",
+        ),
+        (
+            lambda d: (d / "meta.json").write_text(
+                (d / "meta.json")
+                .read_text()
+                .replace('"pos_label": "fraud"', '"pos_label": 7')
+            ),
+            "meta.json",
+            'holds "pos_label": 7, which is not one of its "classes" ["fraud", "legit"]',
+        ),
+        (
+            lambda d: (d / "history.csv").write_text("strategy,repeat\n"),
+            "history.csv",
+            "has no column 'fold', 'epoch', 'value', 'metric'",
+        ),
+    ],
+)
+def test_report_on_damaged_run_names_the_file(saved_run, capsys, edit, name, problem):
+    """Check that 'evalkit report' on a damaged run names the file and how to rebuild it."""
+    edit(saved_run)
+    line = _one_error_line(*_run(["report", saved_run], capsys))
+    assert line == (
+        f"evalkit: error: {name} in {str(saved_run)!r} {problem}. The file is "
+        "incomplete or damaged; rebuild the folder by running the evaluation again: "
+        f"`evalkit compare DATA.csv --target COL ... --out {saved_run}` (or `evalkit "
+        f"demo --out {saved_run}`, or EvaluationReport.to_csv() from Python); with "
+        "the same --cache folder, finished folds are reused."
+    )
+
+
+def test_report_on_a_file_says_it_is_a_file(tmp_path, capsys):
+    """Check that 'evalkit report FILE' says it is a file, and which folder is expected."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    line = _one_error_line(*_run(["report", afile], capsys))
+    assert line == (
+        f"evalkit: error: {str(afile)!r} is a file, not a folder. Point to the folder "
+        "written by `evalkit compare --out` (or by EvaluationReport.to_csv()), which "
+        "holds meta.json, fold_info.csv and predictions.csv."
+    )
+
+
+@pytest.mark.parametrize("command", ["compare", "fluctuation"])
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--pos-label", "spam"], r"--pos-label 'spam' is not one of the labels"),
+        (["--splits", "1000"], r"--splits is 1000, more than the 270 rows"),
+    ],
+)
+def test_option_checked_against_data_before_any_warning(
+    command, extra, match, csv_path, tmp_path, capsys
+):
+    """Check that an option refused by the data is the only line, without data warnings."""
+    frame = pd.read_csv(csv_path)
+    frame.insert(0, "when", pd.date_range("2020-01-01", periods=len(frame), freq="h"))
+    dated = tmp_path / "dated.csv"
+    frame.to_csv(dated, index=False)
+    argv = [command, dated, "--target", "Class", "--model", "logistic"]
+    argv += ["--quiet", "--out", tmp_path / "o", *extra]
+    line = _one_error_line(*_run(argv, capsys))
+    assert re.search(match, line), line

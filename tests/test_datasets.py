@@ -1,3 +1,4 @@
+import re
 import socket
 
 import numpy as np
@@ -7,6 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
+from evalkit import datasets
 from evalkit._preprocessing import make_preprocessor
 from evalkit.datasets import (
     _coerce_numeric_columns,
@@ -206,6 +208,173 @@ def test_load_csv_missing_file_names_path(tmp_path):
         load_csv(path, target="y")
     with pytest.raises(FileNotFoundError, match="is a directory"):
         load_csv(tmp_path, target="y")
+
+
+def _rows(n_rows, n_fields=3):
+    header = ",".join(f"c{j}" for j in range(n_fields - 1)) + ",label"
+    rows = [
+        ",".join(str(i + j) for j in range(n_fields - 1)) + f",{i % 2}"
+        for i in range(n_rows)
+    ]
+    return [header, *rows]
+
+
+@pytest.mark.parametrize(
+    "edit, line, n_fields",
+    [
+        pytest.param(
+            lambda lines: lines.__setitem__(301, lines[301] + ",7,8"),
+            302,
+            5,
+            id="late-row",
+        ),
+        pytest.param(
+            lambda lines: lines.__setitem__(301, lines[301] + ",7"),
+            302,
+            4,
+            id="one-more",
+        ),
+        pytest.param(
+            lambda lines: lines.__setitem__(1, lines[1] + ",7"), 2, 4, id="first-row"
+        ),
+        pytest.param(
+            lambda lines: lines.__setitem__(
+                slice(1, None), [row + "," for row in lines[1:]]
+            ),
+            2,
+            4,
+            id="trailing-separators",
+        ),
+    ],
+)
+def test_load_csv_row_with_extra_fields_names_file_and_line(
+    tmp_path, edit, line, n_fields
+):
+    """Check that a row longer than the header names the file, the line and the fix."""
+    lines = _rows(400)
+    edit(lines)
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines) + "\n")
+    message = (
+        rf"^The file '{re.escape(str(path))}' has {n_fields} fields on line {line} but "
+        r"3 in its header, so the values cannot be matched to the columns\. Enclose "
+        r"fields that contain the separator \(a comma\) in double quotes, or remove "
+        r"the extra separators from that line \(a separator at the end of a line "
+        r"also adds a field\)\.$"
+    )
+    with pytest.raises(ValueError, match=message) as info:
+        load_csv(path, target="label")
+    if line > 2:  # pandas' tokenizer found it: its error is kept as the cause
+        assert isinstance(info.value.__cause__, pd.errors.ParserError)
+
+
+def test_load_csv_extra_fields_names_the_separator(tmp_path):
+    """Check that the message of a ';'-separated file names its separator."""
+    path = tmp_path / "semi.csv"
+    path.write_text("a;b;label\n1;2;0\n3;4;1\n5;6;7;0\n")
+    with pytest.raises(ValueError, match=r"on line 4 but 3 .*separator \(';'\)"):
+        load_csv(path, target="label")
+
+
+def test_load_csv_unclosed_quote_names_line(tmp_path):
+    """Check that a quote that is never closed names the file and its line."""
+    path = tmp_path / "quote.csv"
+    path.write_text('a,b,label\n1,2,0\n3,4,1\n5,"6,0\n7,8,1\n')
+    with pytest.raises(
+        ValueError,
+        match=rf"^The file '{re.escape(str(path))}' has a double quote on line 4 that "
+        r"is never closed, so the rest of the file would be one field\. Close the "
+        r'quote, or remove it \(a quote inside a quoted field is written twice: ""\)\.$',
+    ) as info:
+        load_csv(path, target="label")
+    assert isinstance(info.value.__cause__, pd.errors.ParserError)
+
+
+@pytest.mark.parametrize(
+    "error, kind, match",
+    [
+        (
+            pd.errors.ParserError("Error tokenizing data. C error: out of memory"),
+            ValueError,
+            r"^The file '.*data\.csv' cannot be read as a table \(Error tokenizing "
+            r"data\. C error: out of memory\)\. Check that it is a text file with one "
+            r"header row and fields separated by a comma, the same number on every "
+            r"line\.$",
+        ),
+        (
+            ValueError("something pandas did not like"),
+            ValueError,
+            r"^pandas cannot read the file '.*data\.csv' \(something pandas did not "
+            r"like\)\. Check that it is a CSV text file with one header row\.$",
+        ),
+        (
+            PermissionError(13, "Permission denied"),
+            PermissionError,
+            r"^The file '.*data\.csv' cannot be read \(Permission denied\)\. Check "
+            r"that you have permission to read it\.$",
+        ),
+    ],
+)
+def test_load_csv_other_read_failures_name_file(
+    tmp_path, monkeypatch, error, kind, match
+):
+    """Check that any other failure of pandas' reader names the file, with the cause kept."""
+    path = tmp_path / "data.csv"
+    path.write_text("a,label\n1,0\n2,1\n")
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(pd, "read_csv", fail)
+    with pytest.raises(kind, match=match) as info:
+        load_csv(path, target="label")
+    assert info.value.__cause__ is error
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 1, 2, 3, 7])
+@pytest.mark.parametrize(
+    "prefix, bad, reason",
+    [
+        # Latin-1 'é' followed by a comma: a lead byte without its continuation.
+        (
+            b"nom,ville,label\nAnna,Paris,0\nZo",
+            b"\xe9,Lyon,1\n",
+            "invalid continuation byte",
+        ),
+        # Valid multi-byte UTF-8 before the bad byte, so bytes and characters differ.
+        (
+            "nom,label\nRen\u00e9e \u20ac,0\n".encode() * 3,
+            b"\xff,1\n",
+            "invalid start byte",
+        ),
+        # A binary file: 128 ASCII bytes, then 0x80.
+        (bytes(range(128)), bytes(range(128, 256)), "invalid start byte"),
+    ],
+)
+def test_load_csv_not_utf8_reports_file_offset_and_line(
+    tmp_path, monkeypatch, chunk, prefix, bad, reason
+):
+    """Check that the offending byte's offset is counted from the file's start, not a field's."""
+    monkeypatch.setattr(datasets, "_UTF8_CHUNK", chunk)
+    path = tmp_path / "latin.csv"
+    path.write_bytes(prefix + bad)
+    offset, line = len(prefix), prefix.count(b"\n") + 1
+    message = (
+        rf"^The file '{re.escape(str(path))}' is not UTF-8 text \(byte "
+        rf"0x{bad[0]:02X} at offset {offset}, line {line}: {reason}\)\. Save it as "
+        r"UTF-8, for example with pandas\.read_csv\(path, encoding='latin-1'\)"
+        r"\.to_csv\(new_path, index=False\)\.$"
+    )
+    with pytest.raises(ValueError, match=message) as info:
+        load_csv(path, target="label")
+    assert isinstance(info.value.__cause__, UnicodeDecodeError)
+
+
+def test_first_non_utf8_on_valid_file(tmp_path):
+    """Check that a file that is all UTF-8 has no offending byte."""
+    path = tmp_path / "ok.csv"
+    path.write_bytes("a,label\n\u20ac,1\n".encode())
+    assert datasets._first_non_utf8(str(path)) is None
 
 
 def test_coerce_numeric_columns():

@@ -444,9 +444,12 @@ def test_cli_fluctuation_writes_outputs(csv_path, tmp_path, capsys):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--seeds", "1"], r"`--seeds` parameter must be an int in the range \[2"),
+        (["--seeds", "1"], r"argument --seeds: expected a number >= 2; got 1"),
         (["--batch-sizes", "a"], "expected comma-separated integers"),
-        (["--model", "logistic", "--batch-sizes", "32,256"], "--batch-sizes needs"),
+        (
+            ["--model", "logistic", "--batch-sizes", "32,256"],
+            "--batch-sizes sets the Keras MLP, which --model logistic does not use",
+        ),
         (["--target", "nope"], "nope"),
     ],
 )

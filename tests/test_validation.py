@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -130,6 +132,18 @@ def test_warn_small_classes():
         UserWarning, match=r"only 3 rows, fewer than n_splits=5.*n_splits <= 3"
     ):
         warn_small_classes(y, 5)
+
+
+def test_float32_array_is_checked_without_overflow_warnings():
+    """Check that a float32 array's infinite values are found with no cast warning."""
+    X = np.ones((4, 2), dtype=np.float32)
+    X[1, 0] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InputError, match=r"X column 0 holds 1 infinite value"):
+            check_X_y(X, [0, 1, 0, 1])
+        X[1, 0] = 3e38
+        assert check_X_y(X, [0, 1, 0, 1])[0].dtype == np.float32
 
 
 def test_warn_small_classes_own_splitter():
