@@ -79,6 +79,20 @@ def test_integer_cv_is_stratified():
     assert positives == [10] * 5
 
 
+def test_plain_scikeras_falls_into_the_trap_this_class_closes():
+    """Check that plain scikeras' KerasClassifier is not seen as a classifier here,
+    so that the two tests above test something (KFold, not StratifiedKFold)."""
+    from scikeras.wrappers import KerasClassifier
+
+    _, y = make_data(n=1000, n_pos=50)
+    plain = KerasClassifier(model=lambda: None)
+    assert not is_classifier(plain)
+    cv = check_cv(5, y, classifier=is_classifier(plain))
+    assert not isinstance(cv, StratifiedKFold)
+    positives = [int(y[test].sum()) for _, test in cv.split(np.zeros(len(y)), y)]
+    assert positives != [10] * 5
+
+
 def test_default_parameters_are_stored_untouched():
     """Check that the constructor stores the documented defaults untouched."""
     params = KerasBinaryClassifier().get_params()
