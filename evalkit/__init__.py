@@ -42,7 +42,7 @@ _LAZY = {
     "explain_fluctuation": "evalkit.fluctuation",
     "load_benchmark": "evalkit.datasets",
     "load_csv": "evalkit.datasets",
-    "load_report": "evalkit.report",
+    "load_report": "evalkit._saved_run",
     "make_fraud": "evalkit.datasets",
     "make_imbalance_pipeline": "evalkit.strategies",
 }

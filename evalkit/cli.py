@@ -583,7 +583,7 @@ def _run(args):
         print(f"{'<name>' + TUNED_SUFFIX:<18}{TUNED_DESCRIPTION}")
         return 0
     if args.command == "report":
-        from .report import load_report
+        from ._saved_run import load_report
 
         report = load_report(args.folder)
         (Path(args.folder) / "report.md").write_text(report.to_markdown())
