@@ -638,6 +638,12 @@ class FluctuationReport:
                     f"by {_small(-first['margin'])}, more than two of its standard "
                     f"deviations ({_small(acc['std'])})"
                 )
+            elif small_margin and first["margin"] < 0:
+                reason = (
+                    f"while accuracy is below always predicting the majority class "
+                    f"by {_small(-first['margin'])}, within two of its standard "
+                    f"deviations ({_small(acc['std'])}): no better than doing nothing"
+                )
             elif small_margin:
                 reason = (
                     f"while accuracy's margin over the majority class "

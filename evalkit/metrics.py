@@ -13,6 +13,7 @@ ROC-AUC on a fold with one class) returns ``nan`` together with the reason;
 never a silent 0 or 0.5.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -313,6 +314,26 @@ def get_metric(name):
         ) from None
 
 
+# Module-level functions (bound to the costs with functools.partial), so that
+# reports holding cost metrics can be pickled and sent to other processes.
+def _expected_cost(y_true, proba, y_pred, *, c_fp, c_fn):
+    _, fp, fn, _ = _confusion(y_true, y_pred)
+    return (c_fp * fp + c_fn * fn) / len(y_true)
+
+
+def _min_expected_cost(y_true, proba, y_pred, *, c_fp, c_fn):
+    # Thresholds between consecutive distinct scores, plus "all negative".
+    order = np.argsort(-proba, kind="stable")
+    p_sorted, y_sorted = proba[order], y_true[order]
+    # Predict positive for the top k rows, k over every distinct cut.
+    tp = np.concatenate([[0], np.cumsum(y_sorted == 1)])
+    fp = np.concatenate([[0], np.cumsum(y_sorted == 0)])
+    cut = np.concatenate([[True], p_sorted[:-1] != p_sorted[1:], [True]])
+    n_pos = tp[-1]
+    cost = c_fp * fp + c_fn * (n_pos - tp)
+    return float(cost[cut].min() / len(y_true))
+
+
 def cost_metrics(costs):
     """Build the cost metrics for given misclassification costs.
 
@@ -347,26 +368,10 @@ def cost_metrics(costs):
         raise ValueError("costs['fp'] and costs['fn'] cannot both be 0.")
     c_fp, c_fn = float(c_fp), float(c_fn)
 
-    def expected_cost(y_true, proba, y_pred):
-        _, fp, fn, _ = _confusion(y_true, y_pred)
-        return (c_fp * fp + c_fn * fn) / len(y_true)
-
-    def min_expected_cost(y_true, proba, y_pred):
-        # Thresholds between consecutive distinct scores, plus "all negative".
-        order = np.argsort(-proba, kind="stable")
-        p_sorted, y_sorted = proba[order], y_true[order]
-        # Predict positive for the top k rows, k over every distinct cut.
-        tp = np.concatenate([[0], np.cumsum(y_sorted == 1)])
-        fp = np.concatenate([[0], np.cumsum(y_sorted == 0)])
-        cut = np.concatenate([[True], p_sorted[:-1] != p_sorted[1:], [True]])
-        n_pos = tp[-1]
-        cost = c_fp * fp + c_fn * (n_pos - tp)
-        return float(cost[cut].min() / len(y_true))
-
     return [
         Metric(
             "expected_cost",
-            expected_cost,
+            functools.partial(_expected_cost, c_fp=c_fp, c_fn=c_fn),
             False,
             False,
             f"cost per row at the threshold (fp={c_fp:g}, fn={c_fn:g})",
@@ -374,7 +379,7 @@ def cost_metrics(costs):
         ),
         Metric(
             "min_expected_cost",
-            min_expected_cost,
+            functools.partial(_min_expected_cost, c_fp=c_fp, c_fn=c_fn),
             True,
             False,
             "cost per row of the best threshold chosen on the test fold",

@@ -258,7 +258,14 @@ class EvaluationReport:
                         row[(name, stat)] = np.nan
                     continue
                 row[(name, "mean")] = ok.mean()
-                row[(name, "std")] = ok.std(ddof=1) if len(ok) > 1 else np.nan
+                # Equal values have a std of exactly 0, not rounding noise.
+                row[(name, "std")] = (
+                    np.nan
+                    if len(ok) < 2
+                    else 0.0
+                    if ok.min() == ok.max()
+                    else ok.std(ddof=1)
+                )
                 row[(name, "min")] = ok.min()
                 row[(name, "max")] = ok.max()
                 if len(ok) > 1:
@@ -314,8 +321,8 @@ class EvaluationReport:
             minus baseline; ``wins`` counts folds where the strategy is better
             than the baseline (lower is better for brier, log_loss, ece and
             costs); ``p_holm`` is Holm's adjustment across the strategies
-            compared; ``t_stat`` is the signed-rank statistic for
-            ``method="wilcoxon"``.
+            compared.  With ``method="wilcoxon"`` the column ``t_stat`` is
+            named ``w_stat`` and holds the signed-rank statistic.
         """
         if method not in ("corrected_t", "wilcoxon"):
             raise ValueError(
@@ -403,6 +410,8 @@ class EvaluationReport:
             "n_folds",
         ]
         out = out[cols]
+        if method == "wilcoxon":
+            out = out.rename(columns={"t_stat": "w_stat"})
         out.attrs.update(baseline=baseline, metric=metric, method=method)
         return out
 

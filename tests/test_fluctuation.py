@@ -478,3 +478,24 @@ def test_explain_accuracy_far_below_baseline():
     last = report.explain()[-1]
     assert "within two of its standard deviations" not in last
     assert "below always predicting the majority class by 0.7000" in last
+
+
+def test_explain_accuracy_slightly_below_baseline():
+    """Check that accuracy a little below the majority class is called below it,
+    not a 'margin over' it."""
+    split = np.array([-0.08, 0.0, 0.08])
+    seed = np.array([-0.01, 0.01])
+    grid = 0.90 + split[:, None] + seed[None, :]
+    folds = pd.concat(
+        [
+            _grid_folds(grid),
+            _grid_folds(np.full((3, 2), 0.1) + seed, metric="average_precision"),
+        ]
+    )
+    report = FluctuationReport(folds, splits=_splits([200] * 3, [10] * 3))
+    last = report.explain()[-1]
+    assert "margin over the majority class" not in last
+    assert (
+        "below always predicting the majority class by 0.0500, within two of its "
+        "standard deviations" in last
+    )

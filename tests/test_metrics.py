@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.metrics import (
@@ -163,6 +165,18 @@ def test_check_metrics_adds_cost_metrics():
     """Check that costs add the two cost metrics after the requested ones."""
     names = [m.name for m in check_metrics(["f1"], {"fp": 1, "fn": 5})]
     assert names == ["f1", "expected_cost", "min_expected_cost"]
+
+
+def test_cost_metrics_survive_pickling():
+    """Check that cost metrics pickle and give the same values after a round trip."""
+    metrics = check_metrics(["accuracy"], {"fp": 1.0, "fn": 20.0})
+    again = pickle.loads(pickle.dumps(metrics))
+    y = np.array([0, 0, 1, 1, 0])
+    proba = np.array([0.1, 0.7, 0.8, 0.3, 0.2])
+    y_pred = (proba > 0.5).astype(int)
+    for before, after in zip(metrics, again, strict=True):
+        assert before.func(y, proba, y_pred) == after.func(y, proba, y_pred)
+    assert again[1].func(y, proba, y_pred) == pytest.approx((1 * 1 + 20 * 1) / 5)
 
 
 def test_metric_directions():

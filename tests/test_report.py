@@ -1,4 +1,7 @@
+import pickle
+
 import numpy as np
+import pandas as pd
 import pytest
 from _reports import make_records, make_report
 from scipy import stats as sps
@@ -110,6 +113,27 @@ def test_compare_pairs_folds_and_adjusts():
     assert brier.loc["smote", "wins"] == (a < b).sum()
     both = report.compare(metric=["roc_auc", "brier"], method="wilcoxon")
     assert list(both.index.get_level_values("metric").unique()) == ["roc_auc", "brier"]
+    assert "w_stat" in both.columns and "t_stat" not in both.columns
+    a_auc = report.folds.query("strategy == 'smote' and metric == 'roc_auc'")["value"]
+    b_auc = report.folds.query("strategy == 'none' and metric == 'roc_auc'")["value"]
+    expected = sps.wilcoxon(a_auc.to_numpy(), b_auc.to_numpy()).statistic
+    assert both.loc[("roc_auc", "smote"), "w_stat"] == pytest.approx(expected)
+
+
+def test_std_of_equal_values_is_zero():
+    """Check that a metric equal in every fold (6 of 30 positive: baseline 0.8)
+    has a std of exactly 0, not rounding noise."""
+    report = EvaluationReport(
+        make_records(),
+        metrics=["baseline_accuracy"],
+        pos_label=1,
+        classes=[0, 1],
+        strategies=["none", "smote"],
+    )
+    values = report.folds.query("metric == 'baseline_accuracy'")["value"]
+    assert values.nunique() == 1 and values.iloc[0] == pytest.approx(0.8)
+    summary = report.summary()
+    assert (summary[("baseline_accuracy", "std")] == 0.0).all()
 
 
 @pytest.mark.parametrize(
@@ -233,3 +257,18 @@ def test_interval_is_clipped_to_the_metric_range():
     )
     row = report.summary().loc["s", "accuracy"]
     assert row["ci_high"] == 1.0 and row["ci_low"] < row["mean"] < 1.0
+
+
+def test_report_with_costs_pickles():
+    """Check that a report with cost metrics pickles and gives the same tables."""
+    report = EvaluationReport(
+        make_records(),
+        metrics=["accuracy", "expected_cost", "min_expected_cost"],
+        pos_label=1,
+        classes=[0, 1],
+        strategies=["none", "smote"],
+        costs={"fp": 1.0, "fn": 20.0},
+    )
+    again = pickle.loads(pickle.dumps(report))
+    pd.testing.assert_frame_equal(report.folds, again.folds)
+    assert report.folds.query("metric == 'expected_cost'")["value"].gt(0).all()
