@@ -92,6 +92,84 @@ _FIT_OPTIONS = frozenset(
     }
 )
 
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _is_batch_size(value):
+    return value is None or (_is_int(value) and (value >= 1 or value == -1))
+
+
+def _is_learning_rate(value):
+    # Keras optimizers also take a LearningRateSchedule or a callable.
+    if _is_real(value):
+        return value > 0
+    return callable(value) and not isinstance(value, (bool, str))
+
+
+# Numeric settings checked at fit, as constructor parameters, as routed
+# ``fit__*``/``predict__*``/``optimizer__*`` parameters and as fit options:
+# name -> (test, what the scikit-learn style message says is expected).
+_NUMERIC_RULES = {
+    "epochs": (lambda v: _is_int(v) and v >= 1, "an int in the range [1, inf)"),
+    "batch_size": (
+        _is_batch_size,
+        "an int in the range [1, inf), -1 (all rows in one batch) or None "
+        "(Keras' default, 32)",
+    ),
+    "validation_batch_size": (
+        _is_batch_size,
+        "an int in the range [1, inf), -1 (all rows in one batch) or None "
+        "(the training batch size)",
+    ),
+    "verbose": (
+        lambda v: (
+            (isinstance(v, numbers.Integral) and 0 <= v <= 2)
+            or (isinstance(v, str) and v == "auto")
+        ),
+        "an int in the range [0, 2] or 'auto'",
+    ),
+    "validation_split": (
+        lambda v: _is_real(v) and 0 <= v < 1,
+        "a float in the range [0, 1)",
+    ),
+    "validation_freq": (
+        lambda v: _is_int(v) and v >= 1,
+        "an int in the range [1, inf)",
+    ),
+    "dropout": (lambda v: _is_real(v) and 0 <= v < 1, "a float in the range [0, 1)"),
+    # predict returns classes_[1] where proba > threshold: at 1.0 never.
+    "threshold": (
+        lambda v: _is_real(v) and 0 <= v < 1,
+        "a float in the range [0, 1)",
+    ),
+    "learning_rate": (
+        _is_learning_rate,
+        "a float in the range (0, inf) or a "
+        "keras.optimizers.schedules.LearningRateSchedule",
+    ),
+}
+
+# Routed parameters checked with the rule of the name after the prefix.
+_ROUTED_NUMERIC = {
+    "fit": (
+        "epochs",
+        "batch_size",
+        "validation_batch_size",
+        "verbose",
+        "validation_split",
+        "validation_freq",
+    ),
+    "predict": ("batch_size", "verbose"),
+    "optimizer": ("learning_rate",),
+}
+
+
 # Environment variable that turns the fast training loop off ("0") for every
 # fit in the process; the plain ``model.fit`` path is then always used.
 FAST_LOOP_ENV = "EVALKIT_KERAS_FAST_LOOP"
@@ -642,31 +720,39 @@ class KerasBinaryClassifier(KerasClassifier):
         The model must output one sigmoid unit (or two softmax units); a model
         compiled with ``from_logits=True`` (or with a custom loss and a linear
         last layer) is treated as outputting logits and a sigmoid is applied.
+        A model with a defined input shape must match the ``X`` that reaches
+        ``fit`` (after any preprocessing); otherwise fit raises a ValueError
+        before training.  A builder can read the width from
+        ``meta["n_features_in_"]``.
     hidden_units : tuple of int, default=(64, 32)
-        Units of the default MLP's hidden layers.
+        Units of the default MLP's hidden layers, each >= 1.
     activation : str or callable, default="relu"
         Activation of the default MLP's hidden layers.
     dropout : float, default=0.0
         Dropout rate after each hidden layer of the default MLP, in [0, 1).
     optimizer : str, keras.optimizers.Optimizer or class, default="adam"
         Optimizer; route its arguments as ``optimizer__learning_rate=...``
-        (Adam's default learning rate is 1e-3).
+        (Adam's default learning rate is 1e-3; a routed learning rate must be
+        > 0 or a ``LearningRateSchedule``).
     loss : str, keras.losses.Loss, class or callable, default="binary_crossentropy"
         Loss used to compile an uncompiled model.
     metrics : list or None, default=None
         Keras metrics, recorded per epoch in ``history_``.
     epochs : int, default=10
-        Training epochs.
+        Training epochs, >= 1.
     batch_size : int or None, default=256
-        Samples per gradient update (and per prediction batch); -1 uses all.
+        Samples per gradient update (and per prediction batch), >= 1; -1 uses
+        all rows in one batch, None Keras' default (32).
     validation_batch_size : int or None, default=None
-        Batch size for ``validation_split`` data.
-    verbose : int, default=0
-        Keras' verbosity.
+        Batch size for validation data, >= 1 or -1 (all rows); None uses the
+        training batch size.
+    verbose : int or "auto", default=0
+        Keras' verbosity: 0, 1, 2 or "auto".
     callbacks : list of keras.callbacks.Callback or None, default=None
         Keras callbacks for ``fit`` and ``predict``.
     validation_split : float, default=0.0
-        Fraction of the training rows Keras holds out for validation.
+        Fraction of the training rows Keras holds out for validation, in
+        [0, 1).
     shuffle : bool, default=True
         Shuffle the training rows every epoch.
     run_eagerly : bool, default=False
@@ -688,7 +774,8 @@ class KerasBinaryClassifier(KerasClassifier):
         Multiplied into ``sample_weight``.
     threshold : float, default=0.5
         ``predict`` returns ``classes_[1]`` where ``predict_proba[:, 1]`` is
-        strictly greater than ``threshold`` (as Keras' ``BinaryAccuracy``).
+        strictly greater than ``threshold`` (as Keras' ``BinaryAccuracy``), in
+        [0, 1) as for ``evalkit.evaluate`` (at 1.0 nothing would be positive).
     **kwargs : dict
         scikeras' routed parameters (``model__*``, ``fit__*``, ``compile__*``,
         ``predict__*``, ``optimizer__*``, ``loss__*``, ``metrics__*``,
@@ -915,23 +1002,27 @@ class KerasBinaryClassifier(KerasClassifier):
         if (
             isinstance(hidden, (str, bytes))
             or not hasattr(hidden, "__iter__")
-            or not all(
-                isinstance(u, numbers.Integral) and not isinstance(u, bool) and u > 0
-                for u in hidden
-            )
+            or not all(_is_int(u) and u > 0 for u in hidden)
         ):
             raise ValueError(
-                "The `hidden_units` parameter must be a tuple of positive ints, "
-                f"for example (64, 32) or (8,). Got {hidden!r} instead."
+                f"The `hidden_units` parameter of {type(self).__name__} must be a "
+                "tuple of ints in the range [1, inf), for example (64, 32) or (8,). "
+                f"Got {hidden!r} instead."
             )
-        if not (
-            isinstance(self.dropout, numbers.Real) and 0.0 <= self.dropout < 1.0
-        ) or isinstance(self.dropout, bool):
-            raise ValueError(
-                "The `dropout` parameter must be a float in the range [0, 1). "
-                f"Got {self.dropout!r} instead."
-            )
-        self._check_threshold()
+        for name in (
+            "epochs",
+            "batch_size",
+            "validation_batch_size",
+            "verbose",
+            "validation_split",
+            "dropout",
+            "threshold",
+        ):
+            self._check_numeric(name, getattr(self, name))
+        for name in sorted(getattr(self, "_user_params", ())):
+            prefix, _, rest = name.partition("__")
+            if rest in _ROUTED_NUMERIC.get(prefix, ()):
+                self._check_numeric(name, getattr(self, name), rule=rest)
         cw = self.class_weight
         if not (cw is None or isinstance(cw, dict) or cw == "balanced"):
             raise ValueError(
@@ -939,28 +1030,29 @@ class KerasBinaryClassifier(KerasClassifier):
                 f"'balanced' or None. Got {cw!r} instead."
             )
 
-    def _check_threshold(self):
-        t = self.threshold
-        if (
-            not isinstance(t, numbers.Real)
-            or isinstance(t, bool)
-            or not 0.0 <= float(t) <= 1.0
-        ):
+    def _check_numeric(self, name, value, *, rule=None, kind="parameter"):
+        """Raise scikit-learn's ValueError if ``value`` breaks the rule of ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Name shown in the message (``batch_size``, ``fit__batch_size``...).
+        value : object
+            The value to check.
+        rule : str or None, default=None
+            Key of ``_NUMERIC_RULES``; ``None`` uses ``name``.
+        kind : {"parameter", "fit option"}, default="parameter"
+            What ``name`` is, for the message.
+        """
+        accepts, expected = _NUMERIC_RULES[name if rule is None else rule]
+        if not accepts(value):
             raise ValueError(
-                "The `threshold` parameter must be a float in the range [0, 1]. "
-                f"Got {t!r} instead."
+                f"The `{name}` {kind} of {type(self).__name__} must be {expected}. "
+                f"Got {value!r} instead."
             )
 
-    @staticmethod
-    def _check_epochs(epochs):
-        if not isinstance(epochs, numbers.Integral) or isinstance(epochs, bool):
-            ok = False
-        else:
-            ok = epochs >= 1
-        if not ok:
-            raise ValueError(
-                f"The `epochs` parameter must be an int >= 1. Got {epochs!r} instead."
-            )
+    def _check_threshold(self):
+        self._check_numeric("threshold", self.threshold)
 
     def _check_X(self, X, *, reset):
         """Check ``X`` (dense, finite, 2d or more) and its feature names."""
@@ -1061,7 +1153,8 @@ class KerasBinaryClassifier(KerasClassifier):
             ``validation_freq``, ``shuffle``, ``callbacks`` (added to the
             constructor's) and ``validation_data``.  In a pipeline pass them
             as ``<step name>__epochs=...``.  Any other name raises a TypeError
-            listing the valid names.
+            listing the valid names; a numeric option outside the range of
+            the constructor parameter it overrides raises a ValueError.
 
             ``validation_data=(X_val, y_val)`` gives held-out rows, with
             ``y_val`` in the original labels (encoded through ``classes_``
@@ -1121,8 +1214,9 @@ class KerasBinaryClassifier(KerasClassifier):
         fit_params = dict(fit_params)
         validation_data = fit_params.pop("validation_data", None)
         class_weight = fit_params.pop("class_weight", self.class_weight)
+        for name in sorted(set(fit_params) & set(_NUMERIC_RULES)):
+            self._check_numeric(name, fit_params[name], kind="fit option")
         epochs = fit_params.pop("epochs", getattr(self, "fit__epochs", self.epochs))
-        self._check_epochs(epochs)
         continuing = partial or self.warm_start
         initialized = continuing and hasattr(self, "model_")
         if partial and initialized:
@@ -1228,6 +1322,7 @@ class KerasBinaryClassifier(KerasClassifier):
             row_weight = None
         y_encoded = self.target_encoder_.transform(y)
         X = self.feature_encoder_.transform(X)
+        self._check_input_shape(X)
         validation = fit_options.get("validation_data")
         if isinstance(validation, _ValidationData):
             fit_options = dict(fit_options)
@@ -1252,6 +1347,48 @@ class KerasBinaryClassifier(KerasClassifier):
             epochs=epochs,
             initial_epoch=initial_epoch,
             **fit_options,
+        )
+
+    def _check_input_shape(self, X):
+        """Refuse X whose shape does not match the model's declared input.
+
+        Keras would fail in the first batch with an error whose useful part
+        is lost in a one-line summary.  Models without a defined input shape
+        (a Sequential model without ``keras.Input``, a subclassed model) or
+        with several inputs are left to Keras.
+        """
+        try:
+            inputs = self.model_.inputs
+        except (AttributeError, ValueError):
+            return
+        if not inputs or len(inputs) != 1:
+            return
+        expected = tuple(getattr(inputs[0], "shape", None) or ())[1:]
+        got = tuple(np.shape(X))[1:]
+        if not expected:
+            return
+        if len(expected) == len(got) and all(
+            e is None or int(e) == g for e, g in zip(expected, got, strict=True)
+        ):
+            return
+        if len(expected) == 1 and len(got) == 1:
+            mismatch = (
+                f"The Keras model expects {expected[0]} input features, but X has "
+                f"{got[0]} columns"
+            )
+        else:
+            shown = tuple("None" if e is None else int(e) for e in expected)
+            mismatch = (
+                f"The Keras model expects inputs of shape (n_samples, "
+                f"{', '.join(map(str, shown))}), but X has shape {np.shape(X)}"
+            )
+        raise ValueError(
+            f"{mismatch} as it reaches {type(self).__name__}.fit (after any "
+            "preprocessing: evalkit's one-hot encoding of text and category "
+            "columns adds columns). Build the model in a builder function, "
+            "`def build(meta): ...` with keras.Input((meta['n_features_in_'],)) "
+            f"and {type(self).__name__}(model=build), or give the model the "
+            f"input size of X, keras.Input({got!r})."
         )
 
     def _initialize(self, X, y=None):

@@ -2,6 +2,7 @@
 
 import pickle
 import random
+import re
 
 import keras
 import numpy as np
@@ -611,12 +612,12 @@ def test_unknown_fit_option_lists_valid_names():
     [
         ({"epoch": 5}, ValueError, r"unknown parameters \['epoch'\].*'epochs'"),
         ({"model__units": 5}, ValueError, "need a custom `model` callable"),
-        ({"hidden_units": 8}, ValueError, "`hidden_units` parameter must be a tuple"),
-        ({"hidden_units": (8, 0)}, ValueError, "tuple of positive ints"),
-        ({"dropout": 1.0}, ValueError, r"`dropout` parameter .* \[0, 1\)"),
-        ({"threshold": 1.5}, ValueError, r"`threshold` parameter .* \[0, 1\]"),
+        (
+            {"hidden_units": 8},
+            ValueError,
+            "`hidden_units` parameter .* must be a tuple",
+        ),
         ({"class_weight": "auto"}, ValueError, "`class_weight` parameter must be"),
-        ({"epochs": 0}, ValueError, "`epochs` parameter must be an int >= 1"),
         ({"model": "mlp"}, TypeError, "`model` parameter must be None, a callable"),
         ({"random_state": -1}, ValueError, "`random_state` parameter"),
     ],
@@ -627,6 +628,232 @@ def test_invalid_parameters_raise_at_fit(params, error, match):
     est = KerasBinaryClassifier(**{**TINY, **params})  # stored without checks
     with pytest.raises(error, match=match):
         est.fit(X, y)
+
+
+BATCH_SIZE = "an int in the range [1, inf), -1 (all rows in one batch) or None"
+VALIDATION_BATCH_SIZE = (
+    "an int in the range [1, inf), -1 (all rows in one batch) or None "
+    "(the training batch size)"
+)
+LEARNING_RATE = (
+    "a float in the range (0, inf) or a keras.optimizers.schedules.LearningRateSchedule"
+)
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("batch_size", -2, BATCH_SIZE + " (Keras' default, 32)"),
+        ("batch_size", 0, BATCH_SIZE + " (Keras' default, 32)"),
+        ("batch_size", 32.0, BATCH_SIZE + " (Keras' default, 32)"),
+        ("batch_size", True, BATCH_SIZE + " (Keras' default, 32)"),
+        ("validation_batch_size", 0, VALIDATION_BATCH_SIZE),
+        ("epochs", 0, "an int in the range [1, inf)"),
+        ("epochs", 2.5, "an int in the range [1, inf)"),
+        ("hidden_units", (8, 0), None),
+        ("hidden_units", (8, -4), None),
+        ("hidden_units", (8.0,), None),
+        ("dropout", 1.0, "a float in the range [0, 1)"),
+        ("dropout", -0.1, "a float in the range [0, 1)"),
+        ("threshold", 1.0, "a float in the range [0, 1)"),
+        ("threshold", 1.5, "a float in the range [0, 1)"),
+        ("threshold", -0.5, "a float in the range [0, 1)"),
+        ("threshold", "0.5", "a float in the range [0, 1)"),
+        ("verbose", -1, "an int in the range [0, 2] or 'auto'"),
+        ("verbose", 3, "an int in the range [0, 2] or 'auto'"),
+        ("validation_split", 1.0, "a float in the range [0, 1)"),
+        ("validation_split", -0.2, "a float in the range [0, 1)"),
+        ("optimizer__learning_rate", 0.0, LEARNING_RATE),
+        ("optimizer__learning_rate", -0.01, LEARNING_RATE),
+        ("optimizer__learning_rate", "fast", LEARNING_RATE),
+        ("fit__batch_size", 0, BATCH_SIZE + " (Keras' default, 32)"),
+        ("fit__epochs", 0, "an int in the range [1, inf)"),
+        ("fit__validation_freq", 0, "an int in the range [1, inf)"),
+        ("predict__batch_size", -5, BATCH_SIZE + " (Keras' default, 32)"),
+    ],
+)
+def test_bad_numeric_parameters_raise_at_fit(name, value, expected):
+    """Check that every numeric parameter outside its range is refused at fit
+    with scikit-learn's message, and stored untouched by the constructor."""
+    X, y = make_data(n=40, n_pos=10)
+    est = KerasBinaryClassifier(**{**TINY, name: value})
+    assert getattr(est, name) is value
+    if name == "hidden_units":
+        message = (
+            "The `hidden_units` parameter of KerasBinaryClassifier must be a "
+            "tuple of ints in the range [1, inf), for example (64, 32) or (8,). "
+            f"Got {value!r} instead."
+        )
+    else:
+        message = (
+            f"The `{name}` parameter of KerasBinaryClassifier must be {expected}. "
+            f"Got {value!r} instead."
+        )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        est.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("batch_size", 0, BATCH_SIZE + " (Keras' default, 32)"),
+        ("epochs", 0, "an int in the range [1, inf)"),
+        ("validation_split", 1.5, "a float in the range [0, 1)"),
+        ("validation_batch_size", -3, VALIDATION_BATCH_SIZE),
+        ("validation_freq", 0, "an int in the range [1, inf)"),
+        ("verbose", 5, "an int in the range [0, 2] or 'auto'"),
+    ],
+)
+def test_bad_numeric_fit_options_raise(name, value, expected):
+    """Check that numeric options given to fit are checked like the
+    constructor parameters they override."""
+    X, y = make_data(n=40, n_pos=10)
+    message = (
+        f"The `{name}` fit option of KerasBinaryClassifier must be {expected}. "
+        f"Got {value!r} instead."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        KerasBinaryClassifier(**TINY).fit(X, y, **{name: value})
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"batch_size": None},
+        {"batch_size": -1},
+        {"validation_split": 0.25, "validation_batch_size": -1},
+        {"validation_split": 0.25, "validation_batch_size": 8},
+        {"dropout": 0.0, "threshold": 0.0, "hidden_units": ()},
+        {"epochs": np.int64(2), "batch_size": np.int64(16), "dropout": np.float32(0.5)},
+        {"verbose": "auto", "fit__verbose": 0, "predict__verbose": 0},
+        {"fit__batch_size": 16, "predict__batch_size": -1},
+        {
+            "optimizer__learning_rate": keras.optimizers.schedules.ExponentialDecay(
+                0.01, decay_steps=10, decay_rate=0.9
+            )
+        },
+    ],
+    ids=[
+        "batch-none",
+        "batch-all",
+        "validation-batch-all",
+        "validation-batch-8",
+        "lower-bounds",
+        "numpy-scalars",
+        "verbose-auto",
+        "routed-batch-sizes",
+        "lr-schedule",
+    ],
+)
+def test_valid_numeric_parameters_keep_working(params):
+    """Check that values Keras accepts (None or -1 batch sizes, 'auto'
+    verbosity, NumPy scalars, a learning-rate schedule...) still fit and
+    predict."""
+    X, y = make_data(n=60, n_pos=10)
+    est = KerasBinaryClassifier(**{**TINY, **params}, random_state=0).fit(X, y)
+    assert est.predict(X).shape == (60,)
+    assert est.predict_proba(X).shape == (60, 2)
+
+
+def test_threshold_one_is_refused_at_predict_too():
+    """Check that a threshold set to 1.0 after fit is refused at predict, as
+    evaluate refuses it: with proba > 1.0 nothing would ever be positive."""
+    X, y = make_data(n=40, n_pos=10)
+    est = KerasBinaryClassifier(**TINY, random_state=0).fit(X, y)
+    est.set_params(threshold=1.0)
+    message = (
+        "The `threshold` parameter of KerasBinaryClassifier must be a float in "
+        "the range [0, 1). Got 1.0 instead."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        est.predict(X)
+
+
+def _compiled_model(n_features):
+    model = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(2, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+INPUT_MISMATCH = (
+    "The Keras model expects 5 input features, but X has 25 columns as it "
+    "reaches KerasBinaryClassifier.fit (after any preprocessing: evalkit's "
+    "one-hot encoding of text and category columns adds columns). Build the "
+    "model in a builder function, `def build(meta): ...` with "
+    "keras.Input((meta['n_features_in_'],)) and KerasBinaryClassifier("
+    "model=build), or give the model the input size of X, keras.Input((25,))."
+)
+
+
+@pytest.mark.parametrize("kind", ["instance", "builder"])
+def test_model_input_size_mismatch_raises_before_training(monkeypatch, kind):
+    """Check that a model built for 5 features, given X with 25 columns, is
+    refused before training with both numbers and the fix."""
+    trained = []
+    monkeypatch.setattr(
+        KerasBinaryClassifier, "_fit_keras_model", lambda *a, **k: trained.append(1)
+    )
+    X, y = make_data(n=40, n_features=25, n_pos=10)
+    model = _compiled_model(5) if kind == "instance" else lambda: _compiled_model(5)
+    est = KerasBinaryClassifier(model=model, epochs=1)
+    with pytest.raises(ValueError, match=f"^{re.escape(INPUT_MISMATCH)}$"):
+        est.fit(X, y)
+    assert trained == []
+
+
+def test_model_input_size_mismatch_is_the_failed_fold_message():
+    """Check that the one-line error run_task records for a failed fold names
+    the two input sizes rather than Keras' call-site summary."""
+    from evalkit._runner import Task, run_task
+
+    X, y = make_data(n=100, n_features=25, n_pos=20)
+    est = KerasBinaryClassifier(model=_compiled_model(5), epochs=1)
+    task = Task("none", 0, 0, 1, np.arange(80), np.arange(80, 100))
+    record = run_task(est, X, y, task, pos_label=1)
+    assert record.status == "failed"
+    assert record.error == "ValueError: " + INPUT_MISMATCH
+
+
+def _sequence_model(n_channels):
+    model = keras.Sequential(
+        [
+            keras.Input((None, n_channels)),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+def test_model_input_shape_with_free_dimensions():
+    """Check that dimensions a model leaves free (None) accept any size, and a
+    fixed dimension that differs is refused with both shapes."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4, 3)).astype("float32")
+    y = np.arange(40) % 2
+    est = KerasBinaryClassifier(model=_sequence_model(3), epochs=1, random_state=0)
+    assert est.fit(X, y).predict_proba(X).shape == (40, 2)
+    message = (
+        "The Keras model expects inputs of shape (n_samples, None, 5), but X has "
+        "shape (40, 4, 3) as it reaches KerasBinaryClassifier.fit"
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}.*" + r"\(\(4, 3\)\)"):
+        KerasBinaryClassifier(model=_sequence_model(5), epochs=1).fit(X, y)
+
+
+def test_model_without_input_shape_is_not_checked():
+    """Check that the input-size check leaves models without a defined input
+    shape (a Sequential model without keras.Input) to Keras."""
+    est = KerasBinaryClassifier()
+    est.model_ = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+    assert est._check_input_shape(np.zeros((3, 25), dtype="float32")) is None
 
 
 def test_set_params_unknown_name_lists_valid_names():
