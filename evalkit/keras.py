@@ -1353,12 +1353,18 @@ class KerasBinaryClassifier(KerasClassifier):
         """Refuse X whose shape does not match the model's declared input.
 
         Keras would fail in the first batch with an error whose useful part
-        is lost in a one-line summary.  Models without a defined input shape
-        (a Sequential model without ``keras.Input``, a subclassed model) or
-        with several inputs are left to Keras.
+        is lost in a one-line summary.  A Sequential model given without
+        ``keras.Input`` is built here for X's row shape, as ``model.fit``
+        would build it on the first batch.  Subclassed models and models with
+        several inputs are left to Keras.
         """
+        import keras
+
+        model = self.model_
+        if isinstance(model, keras.Sequential) and not model.built:
+            model.build((None, *np.shape(X)[1:]))
         try:
-            inputs = self.model_.inputs
+            inputs = model.inputs
         except (AttributeError, ValueError):
             return
         if not inputs or len(inputs) != 1:

@@ -848,11 +848,39 @@ def test_model_input_shape_with_free_dimensions():
         KerasBinaryClassifier(model=_sequence_model(5), epochs=1).fit(X, y)
 
 
-def test_model_without_input_shape_is_not_checked():
-    """Check that the input-size check leaves models without a defined input
-    shape (a Sequential model without keras.Input) to Keras."""
+def test_sequential_without_input_is_built_for_x_and_trains():
+    """Check that a compiled Sequential model given without keras.Input is built
+    for X's row shape, trains, and predicts (it failed inside scikeras before)."""
+
+    def build():
+        model = keras.Sequential(
+            [
+                keras.layers.Dense(4, activation="relu"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(loss="binary_crossentropy", optimizer="adam")
+        return model
+
+    X, y = make_data(n=40, n_pos=10)
+    est = KerasBinaryClassifier(model=build, epochs=1, random_state=0).fit(X, y)
+    assert tuple(est.model_.inputs[0].shape) == (None, X.shape[1])
+    assert est.predict_proba(X).shape == (40, 2)
+
+
+def test_subclassed_model_is_not_checked():
+    """Check that the input-size check leaves models without inputs to Keras."""
+
+    class Tiny(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, x):
+            return self.dense(x)
+
     est = KerasBinaryClassifier()
-    est.model_ = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+    est.model_ = Tiny()
     assert est._check_input_shape(np.zeros((3, 25), dtype="float32")) is None
 
 
