@@ -22,7 +22,21 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["make_preprocessor"]
+__all__ = ["UnsupportedColumnsError", "make_preprocessor"]
+
+
+class UnsupportedColumnsError(TypeError):
+    """Columns that are neither numeric nor categorical (datetimes, ...).
+
+    Attributes
+    ----------
+    columns : list of (column, dtype)
+        The columns the default preprocessing cannot encode.
+    """
+
+    def __init__(self, message, columns):
+        super().__init__(message)
+        self.columns = columns
 
 
 def _as_clean_strings(X):
@@ -128,6 +142,13 @@ def _split_columns(X):
     return numeric, categorical, other
 
 
+# The fix for columns the default preprocessing cannot encode.
+CONVERT_COLUMNS = (
+    "Convert these columns, for example datetimes to numeric features such as the "
+    "hour, or drop them before evaluating."
+)
+
+
 def make_preprocessor(X=None):
     """Build an unfitted preprocessor suited to the dtypes of ``X``.
 
@@ -158,9 +179,9 @@ def make_preprocessor(X=None):
 
     Raises
     ------
-    TypeError
-        If a DataFrame column has a dtype that is neither numeric nor
-        categorical (for example datetimes).
+    UnsupportedColumnsError
+        A ``TypeError``, if a DataFrame column has a dtype that is neither
+        numeric nor categorical (for example datetimes).
     ValueError
         If a DataFrame has no columns.
 
@@ -187,11 +208,10 @@ def make_preprocessor(X=None):
     numeric, categorical, other = _split_columns(X)
     if other:
         listed = ", ".join(f"{column!r} ({dtype})" for column, dtype in other)
-        raise TypeError(
+        raise UnsupportedColumnsError(
             "make_preprocessor handles numeric and categorical (object, category, "
-            f"bool, string) columns only; got {listed}. Convert these columns, for "
-            "example datetimes to numeric features such as the hour, or drop them "
-            "before evaluating."
+            f"bool, string) columns only; got {listed}. {CONVERT_COLUMNS}",
+            other,
         )
     transformers = []
     if numeric:

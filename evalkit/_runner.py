@@ -205,7 +205,7 @@ def _tuned_pos_label(tuned):
     return getter() if getter is not None else None
 
 
-def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None):
+def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None, classes=None):
     """Return the probability threshold a fitted classifier uses to predict.
 
     A row is predicted positive when the probability of ``pos_label`` is at
@@ -225,12 +225,16 @@ def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None):
     Parameters
     ----------
     fitted_estimator : estimator
-        A fitted classifier.
+        A fitted classifier, or an unfitted one together with ``classes``.
     default : float, default=0.5
         Returned when the estimator has no threshold of its own.
     pos_label : int, float, bool or str, default=None
         The class whose probability the threshold applies to; ``classes_[1]``
         when None.
+    classes : array-like or None, default=None
+        The labels the estimator is (or will be) fitted on, used when it has
+        no ``classes_`` yet; scikit-learn classifiers store them sorted, so
+        ``classes_[1]`` is the larger label.  Ignored for a fitted estimator.
 
     Returns
     -------
@@ -271,7 +275,10 @@ def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None):
         if not isinstance(threshold, numbers.Real) or isinstance(threshold, bool):
             if _steps(estimator) is not None:
                 return decision_threshold(
-                    estimator.steps[-1][1], default, pos_label=pos_label
+                    estimator.steps[-1][1],
+                    default,
+                    pos_label=pos_label,
+                    classes=classes,
                 )
             return float(default)
         threshold = float(threshold)
@@ -279,7 +286,11 @@ def decision_threshold(fitted_estimator, default=0.5, *, pos_label=None):
         flip = None
     flip = flip or (lambda t: 1.0 - t)
 
-    classes = getattr(estimator, "classes_", None)
+    fitted_classes = getattr(estimator, "classes_", None)
+    if fitted_classes is not None:
+        classes = fitted_classes
+    elif classes is not None:
+        classes = np.unique(np.asarray(classes))
     if classes is None:
         if pos_label is None or own_pos_label is None or pos_label == own_pos_label:
             return threshold

@@ -20,14 +20,42 @@ __all__ = [
     "check_random_state_param",
     "check_X_y",
     "resolve_pos_label",
+    "short_repr",
     "warn_small_classes",
 ]
 
 _SHOW = 5  # how many offending values or rows a message quotes
+_REPR_LIMIT = 200  # longest repr() of a user object that a message quotes
 
 
 class InputError(ValueError):
     """Input that evalkit cannot use, with a message that says how to fix it."""
+
+
+def short_repr(value, limit=_REPR_LIMIT):
+    """Return ``repr(value)`` on one line, cut to ``limit`` characters.
+
+    Messages quote what the user passed; a splitter given as a list of index
+    arrays or a large dict would otherwise fill the screen.
+
+    Parameters
+    ----------
+    value : object
+    limit : int, default=200
+        Longest text returned, ``...`` included.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from evalkit._validation import short_repr
+    >>> short_repr(list(range(100)), limit=20)
+    '[0, 1, 2, 3, 4, 5...'
+    """
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_int(value, name, *, low=1, high=None):
@@ -51,7 +79,7 @@ def check_int(value, name, *, low=1, high=None):
         lower = "(-inf" if low is None else f"[{low}"
         raise InputError(
             f"The `{name}` parameter must be an int in the range {lower}, {upper}. "
-            f"Got {value!r} instead."
+            f"Got {short_repr(value)} instead."
         )
     return int(value)
 
@@ -76,7 +104,7 @@ def check_random_state_param(value, name="random_state"):
             return int(value)
     raise InputError(
         f"The `{name}` parameter must be None, an int in the range [0, 2**32 - 1] "
-        f"or a numpy.random.RandomState. Got {value!r} instead."
+        f"or a numpy.random.RandomState. Got {short_repr(value)} instead."
     )
 
 
@@ -348,6 +376,35 @@ def _clean_labels(y):
     return y
 
 
+def _check_same_index(x_index, y_index):
+    """Refuse a y whose pandas index differs from X's: rows pair by position."""
+    if x_index.equals(y_index):
+        return
+    reordered = (
+        x_index.is_unique
+        and y_index.is_unique
+        and bool(pd.Index(y_index).isin(x_index).all())
+    )
+    if reordered:
+        how = (
+            "X and y hold the same index labels in a different order (X's index "
+            f"starts {_quote(list(x_index[:3]))}; y's starts "
+            f"{_quote(list(y_index[:3]))})"
+        )
+    else:
+        foreign = list(pd.Index(y_index)[~pd.Index(y_index).isin(x_index)])
+        how = (
+            f"The index of y differs from the index of X: {len(foreign)} of y's "
+            f"{len(y_index)} index labels are not in X's index ({_quote(foreign)})"
+        )
+    raise InputError(
+        f"{how}. evalkit pairs X and y by position, so rows would get the labels of "
+        "other rows. Align y on X's index with y = y.loc[X.index], or, if the order "
+        "of the rows is what matters, drop both indexes with "
+        "X.reset_index(drop=True) and y.reset_index(drop=True)."
+    )
+
+
 def check_X_y(X, y):
     """Validate features and labels at evalkit's boundary.
 
@@ -360,6 +417,8 @@ def check_X_y(X, y):
     y : array-like of shape (n_samples,)
         Binary labels of any type: ints, bools, strings (surrounding spaces are
         stripped), {-1, 1}, pandas nullable dtypes without missing values.
+        Rows of X and y are paired by position, so a pandas ``y`` must have
+        the same index as a DataFrame ``X`` (same labels, same order).
 
     Returns
     -------
@@ -390,12 +449,15 @@ def check_X_y(X, y):
     if y is None:
         raise InputError("y is None; pass the labels.")
     y_name = getattr(y, "name", None)
+    y_index = y.index if isinstance(y, (pd.Series, pd.DataFrame)) else None
     y = _clean_labels(y)
     if len(y) != len(X):
         raise InputError(
             f"X and y have different lengths: X has {len(X)} rows, y has {len(y)}. "
             "Pass labels for exactly the rows of X."
         )
+    if isinstance(X, pd.DataFrame) and y_index is not None:
+        _check_same_index(X.index, y_index)
     if isinstance(X, pd.DataFrame) and y_name is not None and y_name in X.columns:
         raise InputError(
             f"The target {y_name!r} is also a feature column of X, which would leak "
@@ -449,7 +511,7 @@ def resolve_pos_label(y, pos_label=None):
             if len(matches) == 1:
                 return matches[0], f"pos_label={matches[0]!r} as given"
         raise InputError(
-            f"pos_label={pos_label!r} is not one of the labels {classes}. "
+            f"pos_label={short_repr(pos_label)} is not one of the labels {classes}. "
             "Pass one of them."
         )
     if set(classes) in ({0, 1}, {False, True}, {-1, 1}):

@@ -363,18 +363,21 @@ def _parser():
     return parser
 
 
-def _estimator(args):
+def _estimator(args, pos_label_is_larger=True):
     if args.model == "logistic":
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(max_iter=1000)
     from .keras import KerasBinaryClassifier
 
+    threshold = 0.5 if args.threshold is None else args.threshold
     return KerasBinaryClassifier(
         hidden_units=tuple(_keras_option(args, "hidden")),
         epochs=_keras_option(args, "epochs"),
         batch_size=_keras_option(args, "batch_size"),
-        threshold=0.5 if args.threshold is None else args.threshold,
+        # --threshold is on the positive class's probability; the network's own
+        # threshold is on the larger label's.
+        threshold=threshold if pos_label_is_larger else 1.0 - threshold,
     )
 
 
@@ -462,6 +465,7 @@ def _check_data(X, y, args):
     their warnings about the data (an ID column, dates) as they go, before a
     bad ``--pos-label`` or too many ``--splits`` is found.  Checked here
     first, a problem is the only line printed; the warnings come with the run.
+    Returns whether the positive class is the larger of the two labels.
     """
     import numpy as np
 
@@ -472,6 +476,7 @@ def _check_data(X, y, args):
         _, labels, _ = check_X_y(X, y)
         pos_label, _ = resolve_pos_label(labels, args.pos_label)
         check_class_counts((labels == pos_label).astype(np.int8), args.splits)
+    return pos_label == np.unique(labels)[-1]
 
 
 def _write_outputs(report, out, *, html):
@@ -646,9 +651,9 @@ def _run(args):
     from .datasets import load_csv
 
     X, y = load_csv(args.data, target=args.target)
-    _check_data(X, y, args)
+    pos_label_is_larger = _check_data(X, y, args)
     report = evaluate(
-        _estimator(args),
+        _estimator(args, pos_label_is_larger),
         X,
         y,
         strategies=args.strategies or DEFAULT_STRATEGIES,

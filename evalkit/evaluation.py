@@ -1,20 +1,30 @@
 """``evaluate``: every imbalance strategy on the same repeated stratified splits."""
 
 import dataclasses
+import difflib
+import inspect
 import numbers
+import os
 import sys
 import warnings
 
 import numpy as np
+import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.model_selection import (
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+)
+from sklearn.utils import get_tags
 from sklearn.utils.parallel import Parallel, delayed
 
 from . import __version__
+from ._preprocessing import CONVERT_COLUMNS, UnsupportedColumnsError
 from ._random import draw_seeds
-from ._runner import FoldRecord, Task, _has_sampler, run_task
+from ._runner import FoldRecord, Task, _has_sampler, decision_threshold, run_task
 from ._store import RecordStore, data_fingerprint, estimator_fingerprint, task_key
 from ._validation import (
     InputError,
@@ -23,11 +33,17 @@ from ._validation import (
     check_random_state_param,
     check_X_y,
     resolve_pos_label,
+    short_repr,
     warn_small_classes,
 )
 from .metrics import check_metrics
 from .report import EvaluationReport
-from .strategies import make_imbalance_pipeline
+from .strategies import (
+    TUNED_SUFFIX,
+    _parse_strategy_name,
+    _split_strategy_name,
+    make_imbalance_pipeline,
+)
 
 __all__ = ["DEFAULT_STRATEGIES", "evaluate"]
 
@@ -52,6 +68,7 @@ _CATEGORIES = {
 
 def _strategy_items(strategies):
     """Normalise ``strategies`` into a list of (name, strategy)."""
+    given = strategies
     if isinstance(strategies, str) or not hasattr(strategies, "__iter__"):
         strategies = [strategies]
     if isinstance(strategies, dict):
@@ -64,8 +81,10 @@ def _strategy_items(strategies):
             elif isinstance(s, tuple) and len(s) == 2 and isinstance(s[0], str):
                 name, s = s
             else:
-                name = type(s).__name__
+                name = s.__name__ if isinstance(s, type) else type(s).__name__
             items.append((name, s))
+    for name, s in items:
+        _check_strategy(name, s, given)
     if not items:
         raise InputError(
             "The `strategies` parameter is empty; give at least one strategy, for "
@@ -79,6 +98,94 @@ def _strategy_items(strategies):
             "dict {name: strategy} to name strategies yourself."
         )
     return items
+
+
+def _check_strategy(name, strategy, given):
+    """Refuse a strategy make_imbalance_pipeline cannot take, naming `strategies`."""
+    if isinstance(strategy, str):
+        try:
+            _parse_strategy_name(
+                strategy,
+                parameter="Each strategy in the `strategies` parameter of evaluate",
+            )
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        return
+    if isinstance(strategy, type):
+        _check_classifier(strategy, "The `strategies` parameter of evaluate holds")
+    if not (hasattr(strategy, "fit_resample") or hasattr(strategy, "fit")):
+        where = "" if strategy is given else f" in strategies={short_repr(given)}"
+        raise InputError(
+            "The `strategies` parameter of evaluate must be a strategy name (see "
+            "evalkit.available_strategies()), an imbalanced-learn sampler, a complete "
+            "estimator, or a list or dict of these, for example "
+            f"strategies=('none', 'smote'). Got {short_repr(strategy)}{where} instead."
+        )
+    if not hasattr(strategy, "fit_resample"):
+        _check_classifier(strategy, f"Strategy {name!r}")
+
+
+def _estimator_types(estimator):
+    """(type in the scikit-learn tags, type in the pre-1.6 attribute), or None."""
+    try:
+        tagged = get_tags(estimator).estimator_type
+    except (AttributeError, TypeError):  # an object without scikit-learn tags
+        tagged = None
+    return tagged, getattr(estimator, "_estimator_type", None)
+
+
+def _check_classifier(estimator, what):
+    """Refuse a class, and an estimator that scikit-learn says is no classifier.
+
+    Estimators without tags (a plain object with ``fit`` and ``predict_proba``)
+    are accepted.  ``what`` names it: "The `estimator` parameter of evaluate".
+    """
+    if isinstance(estimator, type):
+        name = estimator.__name__
+        verb = "" if what.endswith(" holds") else " is"
+        raise InputError(
+            f"{what}{verb} the class {name}, not an instance of it. Pass an "
+            f"instance: {name}() instead of {name} (with its parameters in the "
+            "parentheses)."
+        )
+    name = type(estimator).__name__
+    tagged, legacy = _estimator_types(estimator)
+    kind = tagged or legacy
+    if (
+        tagged is None
+        and legacy == "classifier"
+        and type(estimator).__module__.split(".")[0] == "scikeras"
+    ):
+        raise InputError(
+            f"{what} is scikeras' {name}, which scikit-learn >= 1.6 does not "
+            "recognise as a classifier (it declares no scikit-learn tags), so "
+            "threshold tuning ('+tuned') and scikit-learn's scorers fail with it. "
+            "Use evalkit.KerasBinaryClassifier, a scikeras KerasClassifier for "
+            "binary problems that declares the classifier tags."
+        )
+    if kind not in (None, "classifier"):
+        raise InputError(
+            f"{what} must be a classifier; {name} is "
+            f"{'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('_', ' ')} "
+            f"(its scikit-learn tags say estimator_type={kind!r}). evalkit evaluates "
+            "binary classifiers: pass one, for example LogisticRegression() or "
+            "evalkit.KerasBinaryClassifier()."
+        )
+    if not (hasattr(estimator, "predict") or hasattr(estimator, "predict_proba")):
+        raise InputError(
+            f"{what} must be a classifier; {name} has no predict or predict_proba "
+            "method (a transformer?). Pass a classifier, for example "
+            "LogisticRegression(), and put transformers in `preprocessing` or in a "
+            "pipeline that ends with the classifier."
+        )
+
+
+def _final_classifier(pipeline):
+    """The classifier at the end of a strategy's (threshold-tuned) pipeline."""
+    if isinstance(pipeline, TunedThresholdClassifierCV):
+        pipeline = pipeline.estimator
+    steps = getattr(pipeline, "steps", None)
+    return steps[-1][1] if isinstance(steps, list) else pipeline
 
 
 def _check_cv(cv, n_splits, n_repeats, random_state):
@@ -105,20 +212,123 @@ def _check_cv(cv, n_splits, n_repeats, random_state):
     ):
         raise InputError(
             "The `cv` parameter must be None, an int or a splitter with a split() "
-            f"method (for example StratifiedKFold(5)). Got {cv!r} instead."
+            f"method (for example StratifiedKFold(5)). Got {short_repr(cv)} instead."
         )
     repeats = getattr(cv, "n_repeats", 1)
     total = cv.get_n_splits()
     return cv, max(total // max(repeats, 1), 1), repr(cv)
 
 
-def _check_fit_params(fit_params, pipelines):
+def _fit_options(classifier):
+    """The keyword names ``classifier.fit`` accepts, or None when it cannot be told.
+
+    Read from the signature of ``fit``; a ``fit(X, y, **kwargs)`` is only
+    checked when the classifier's module lists the options it takes
+    (``_FIT_OPTIONS``, as :mod:`evalkit.keras` does).  Nothing is imported.
+    """
+    try:
+        parameters = list(inspect.signature(classifier.fit).parameters.values())
+    except (AttributeError, TypeError, ValueError):
+        return None
+    named = [
+        p.name
+        for p in parameters
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ][2:]  # after X and y
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        declared = getattr(
+            sys.modules.get(type(classifier).__module__), "_FIT_OPTIONS", None
+        )
+        if declared is None:
+            return None
+        named += list(declared)
+    return sorted(set(named))
+
+
+def _check_fit_names(fit_params, pipelines, return_test_history):
+    """Refuse fit options the classifier's fit does not take, before any fit."""
+    tuned = [name for name, p in pipelines if isinstance(p, TunedThresholdClassifierCV)]
+    if tuned and (fit_params or return_test_history):
+        what = (
+            "fit_params" if fit_params else "return_test_history=True (validation_data)"
+        )
+        raise InputError(
+            f"{what} cannot be used with threshold-tuned strategies "
+            f"({', '.join(tuned)}): scikit-learn's TunedThresholdClassifierCV does not "
+            "pass fit options on to the classifier. Set such options on the "
+            "classifier itself (for example KerasBinaryClassifier(epochs=5)), or "
+            "evaluate the '+tuned' strategies separately without them."
+        )
+    for _, pipeline in pipelines:
+        classifier = _final_classifier(pipeline)
+        accepted = _fit_options(classifier)
+        if accepted is None:
+            continue
+        fit_name = f"{type(classifier).__name__}.fit"
+        if return_test_history and "validation_data" not in accepted:
+            raise InputError(
+                "return_test_history=True hands each fold's test rows to the "
+                f"classifier's fit as validation_data, but {fit_name} does not accept "
+                "validation_data. Leave return_test_history=False: per-epoch held-out "
+                "scores exist only for classifiers trained in epochs, such as "
+                "evalkit.KerasBinaryClassifier."
+            )
+        unknown = [k for k in fit_params if k not in accepted]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], accepted, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise InputError(
+                f"The `fit_params` parameter of evaluate holds "
+                f"{', '.join(map(repr, unknown))}, which {fit_name} does not accept. "
+                f"Valid names are {accepted}.{hint}"
+            )
+
+
+def _strategy_kinds(items):
+    """{name: base strategy name ('none', 'smote', ...) or None for objects}."""
+    return {
+        name: _split_strategy_name(s)[0] if isinstance(s, str) else None
+        for name, s in items
+    }
+
+
+def _warn_class_weights(fit_params, items, pipelines):
+    """Warn once when strategy 'none' trains with class weights of the user's."""
+    kinds = _strategy_kinds(items)
+    nones = [name for name, kind in kinds.items() if kind == "none"]
+    if not nones:
+        return
+    classifier = _final_classifier(dict(pipelines)[nones[0]])
+    weights = fit_params.get("class_weight")
+    what, where = f"fit_params['class_weight']={short_repr(weights)}", "in fit_params"
+    if weights is None and hasattr(classifier, "get_params"):
+        weights = classifier.get_params(deep=False).get("class_weight")
+        what = (
+            f"The estimator's class_weight={short_repr(weights)} "
+            f"({type(classifier).__name__})"
+        )
+        where = "on the estimator"
+    if weights is None:
+        return
+    which = "strategy" if len(nones) == 1 else "strategies"
+    warnings.warn(
+        f"{what} applies to {which} {', '.join(map(repr, nones))} too, so 'none' "
+        "evaluates the classifier with these class weights, not on the data as they "
+        f"are. Set class_weight=None {where} for an untreated baseline, or read "
+        "'none' as 'these class weights, no resampling'.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _check_fit_params(fit_params, pipelines, items):
     if fit_params is None:
         return {}
     if not isinstance(fit_params, dict):
         raise InputError(
             "The `fit_params` parameter must be a dict of options for the "
-            f"classifier's fit, for example {{'epochs': 5}}. Got {fit_params!r}."
+            "classifier's fit, for example {'epochs': 5}. Got "
+            f"{short_repr(fit_params)} instead."
         )
     if "sample_weight" in fit_params:
         with_sampler = [name for name, p in pipelines if _has_sampler(p)]
@@ -131,6 +341,17 @@ def _check_fit_params(fit_params, pipelines):
                 "classifier's class_weight parameter), or drop the resampling "
                 "strategies."
             )
+    balanced = [
+        n for n, kind in _strategy_kinds(items).items() if kind == "class_weight"
+    ]
+    if "class_weight" in fit_params and balanced:
+        raise InputError(
+            f"fit_params['class_weight']={short_repr(fit_params['class_weight'])} "
+            f"clashes with the strategy {balanced[0]!r}, which sets "
+            "class_weight='balanced' on the classifier: the fit option would "
+            "silently replace it. Drop fit_params['class_weight'] to evaluate "
+            "class_weight='balanced', or drop the 'class_weight' strategy."
+        )
     return dict(fit_params)
 
 
@@ -175,13 +396,44 @@ def _emit_warnings(records):
 
 
 _NAN_HINTS = ("contains NaN", "NaN values", "missing values")
+_TEXT_HINTS = (
+    "could not convert string to float",
+    "Cannot cast str",
+    "Cannot cast object",
+    "arrays of bytes/strings",
+)
 
 
-def _handle_failures(records, n_missing=0):
+def _text_columns(X):
+    """Columns of a DataFrame that a numeric step cannot cast to float."""
+    if not hasattr(X, "dtypes"):
+        return []
+    return [
+        c
+        for c, dtype in X.dtypes.items()
+        if not (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        )
+    ]
+
+
+def _handle_failures(records, n_missing=0, text_columns=()):
     failed = [r for r in records if r.status != "ok"]
     if not failed:
         return
     first = failed[0]
+    if text_columns and any(h in first.error for h in _TEXT_HINTS):
+        listed = ", ".join(short_repr(c) for c in text_columns[:5])
+        more = f" and {len(text_columns) - 5} more" if len(text_columns) > 5 else ""
+        raise InputError(
+            f"X has non-numeric columns ({listed}{more}) and the pipeline of "
+            f"strategy {first.strategy!r} cannot take them "
+            f"({first.error.splitlines()[0]}). Use evalkit's default preprocessing "
+            "(pass the classifier itself as `estimator`, with "
+            "preprocessing='auto'), which one-hot encodes them inside each training "
+            "fold, or add a OneHotEncoder for these columns to your preprocessing or "
+            "pipeline (for example in a ColumnTransformer)."
+        )
     if n_missing and any(h in first.error for h in _NAN_HINTS):
         raise InputError(
             f"X has {n_missing} missing value(s) and the pipeline of strategy "
@@ -233,8 +485,26 @@ def _warn_undefined(report):
     )
 
 
-def _resolve_threshold(threshold, estimator):
-    """The evaluation's threshold, or the estimator's own; a clash is an error."""
+def _check_threshold(threshold):
+    if threshold is not None and (
+        not isinstance(threshold, numbers.Real)
+        or isinstance(threshold, bool)
+        or not 0 <= threshold < 1
+    ):
+        raise InputError(
+            "The `threshold` parameter must be a number in [0, 1). Got "
+            f"{short_repr(threshold)}."
+        )
+
+
+def _resolve_threshold(threshold, estimator, *, pos_label, classes):
+    """The threshold on the probability of ``pos_label``; a clash is an error.
+
+    The estimator's own ``threshold`` is mapped as the estimator applies it
+    (by :func:`decision_threshold`): to the probability of ``classes_[1]``
+    (or of a ``pos_label`` parameter of its own), so that it becomes
+    ``1 - threshold`` when ``pos_label`` is the other class.
+    """
     steps = getattr(estimator, "steps", None)
     final = steps[-1][1] if isinstance(steps, list) else estimator
     own = (
@@ -244,21 +514,27 @@ def _resolve_threshold(threshold, estimator):
     )
     if not isinstance(own, numbers.Real) or isinstance(own, bool):
         own = None
-    if threshold is None:
-        return 0.5 if own is None else float(own)
-    if (
-        not isinstance(threshold, numbers.Real)
-        or isinstance(threshold, bool)
-        or not 0 <= threshold < 1
-    ):
-        raise InputError(
-            f"The `threshold` parameter must be a number in [0, 1). Got {threshold!r}."
+    mapped = None
+    if own is not None:
+        mapped = decision_threshold(
+            estimator, own, pos_label=pos_label, classes=classes
         )
-    if own is not None and float(own) != float(threshold):
+    if threshold is None:
+        return 0.5 if mapped is None else mapped
+    if own is not None and not np.isclose(mapped, threshold, rtol=0, atol=1e-12):
+        same = "the same value"
+        if not np.isclose(mapped, own, rtol=0, atol=1e-12):
+            other = next(c for c in classes if c != pos_label)
+            own = (
+                f"{own!r}, which {type(final).__name__} applies to the probability "
+                f"of {other!r} (a threshold of {mapped:g} on the probability of "
+                f"pos_label={pos_label!r})"
+            )
+            same = f"{1 - threshold:g}"
         raise InputError(
             f"threshold={threshold!r} clashes with the estimator's own "
-            f"threshold={own!r}. Set one of them: leave evaluate's threshold=None to "
-            "use the estimator's, or set the estimator's to the same value."
+            f"threshold={own}. Set one of them: leave evaluate's threshold=None to "
+            f"use the estimator's, or set the estimator's to {same}."
         )
     return float(threshold)
 
@@ -317,9 +593,12 @@ def evaluate(
     Parameters
     ----------
     estimator : classifier
-        Any scikit-learn classifier, for example
-        :class:`evalkit.KerasBinaryClassifier` or ``LogisticRegression``.
-        Cloned for every task, never modified.
+        Any scikit-learn classifier instance, for example
+        :class:`evalkit.KerasBinaryClassifier` or ``LogisticRegression()``.
+        Cloned for every task, never modified.  An estimator whose
+        scikit-learn tags say it is no classifier (a regressor, clusterer,
+        outlier detector or transformer) is refused; one without tags is
+        accepted.
     X : pandas.DataFrame or array-like of shape (n_samples, n_features)
         Features.  Text, category and bool columns of a DataFrame are one-hot
         encoded and missing values imputed by the default preprocessing,
@@ -347,11 +626,23 @@ def evaluate(
         {False, True} and {-1, 1}, and the minority class otherwise; the report
         states the choice.
     threshold : float or None, default=None
-        A row is predicted positive when its probability is strictly above the
-        threshold.  ``None`` uses the estimator's own ``threshold`` parameter
-        if it has one (as :class:`evalkit.KerasBinaryClassifier` does), else
-        0.5.  Tuned strategies (``"+tuned"``) pick their own on each training
-        part.
+        A row is predicted positive when its probability of ``pos_label`` is
+        strictly above the threshold.  ``None`` uses the estimator's own
+        ``threshold`` parameter if it has one (as
+        :class:`evalkit.KerasBinaryClassifier` and ``FixedThresholdClassifier``
+        do), else 0.5.  The estimator applies its own threshold to the
+        probability of ``classes_[1]``, the larger label (or of
+        ``FixedThresholdClassifier``'s ``pos_label``); when ``pos_label`` is
+        the other class, the threshold on the probability of ``pos_label`` is
+        ``1 - threshold``, so that the decisions are the model's own
+        ``predict()``.  They may differ only for a probability exactly at the
+        threshold, where evaluate predicts the negative class:
+        ``FixedThresholdClassifier`` (which uses ``>=``) predicts ``pos_label``
+        there when its threshold applies to ``pos_label``, and
+        ``KerasBinaryClassifier`` (which uses ``>``) does when its threshold
+        applies to the other class.  Given together with the estimator's own,
+        both must be the same threshold on the probability of ``pos_label``.
+        Tuned strategies (``"+tuned"``) pick their own on each training part.
     costs : dict or None, default=None
         ``{"fp": c_fp, "fn": c_fn}`` adds ``expected_cost`` and
         ``min_expected_cost``.
@@ -361,7 +652,12 @@ def evaluate(
     fit_params : dict or None, default=None
         Options passed to the classifier's ``fit`` in every task (for
         example ``{"epochs": 5}`` for a Keras model).  An array with one value
-        per row (``sample_weight``) is cut to each training part.
+        per row (``sample_weight``) is cut to each training part.  Names the
+        classifier's ``fit`` does not take are refused before any fit, when
+        its signature (or, for :class:`evalkit.KerasBinaryClassifier`, its
+        list of fit options) tells.  Not with ``"+tuned"`` strategies, and
+        ``class_weight`` not with the ``"class_weight"`` strategy, whose
+        ``'balanced'`` it would replace.
     random_state : int, RandomState or None, default=0
         Controls the splits and the per-fold seeds given to every
         ``random_state`` parameter of the pipeline (sampler, network).  The
@@ -394,11 +690,30 @@ def evaluate(
         preprocessing, are handed to the classifier's ``fit`` as
         ``validation_data`` (training is unaffected), and the ``val_*``
         values appear in ``report.history``.  Only for classifiers whose
-        ``fit`` accepts ``validation_data``.
+        ``fit`` accepts ``validation_data``: a classifier whose ``fit``
+        signature shows it does not (``LogisticRegression``), and
+        ``"+tuned"`` strategies, are refused before any fit rather than
+        ignored, because the per-epoch scores asked for would silently be
+        missing.
 
     Returns
     -------
     report : EvaluationReport
+
+    Raises
+    ------
+    InputError
+        A ``ValueError`` for bad input, raised before any fold runs, with a
+        message that names the parameter and the fix; also when every task
+        failed because the data do not fit the pipeline (missing values or
+        text columns reaching a pipeline of your own that cannot take them).
+
+    Warns
+    -----
+    UserWarning
+        When strategy ``"none"`` trains with class weights of your own (the
+        estimator's ``class_weight`` or ``fit_params['class_weight']``): it
+        is then not the data as they are.
 
     Examples
     --------
@@ -423,31 +738,49 @@ def evaluate(
     if not (error_score == "raise" or isinstance(error_score, numbers.Number)):
         raise InputError(
             "The `error_score` parameter must be 'raise' or a number (nan by "
-            f"default). Got {error_score!r} instead."
+            f"default). Got {short_repr(error_score)} instead."
         )
-    if not hasattr(estimator, "fit"):
+    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
+        raise InputError(
+            "The `cache_dir` parameter must be None or a folder path (a str or a "
+            f"pathlib.Path), for example cache_dir='runs/cache'. Got "
+            f"{short_repr(cache_dir)} instead."
+        )
+    if not isinstance(estimator, type) and not hasattr(estimator, "fit"):
         raise InputError(
             "The `estimator` parameter must be a scikit-learn classifier with a fit "
             f"method. Got {type(estimator).__name__} instead."
         )
-    threshold = _resolve_threshold(threshold, estimator)
+    _check_classifier(estimator, "The `estimator` parameter of evaluate")
+    _check_threshold(threshold)
     metrics = check_metrics(scoring, costs)
     X, y, info = check_X_y(X, y)
     pos_label, how = resolve_pos_label(y, pos_label)
     y_bin = (y == pos_label).astype(np.int8)
     info.update(n_positive=int(y_bin.sum()), pos_label_reason=how)
+    threshold = _resolve_threshold(
+        threshold, estimator, pos_label=pos_label, classes=np.unique(y).tolist()
+    )
 
     items = _strategy_items(strategies)
     pipelines = []
     for name, strategy in items:
-        pipeline = make_imbalance_pipeline(
-            estimator,
-            strategy,
-            preprocessing=preprocessing,
-            X=X,
-            pos_label=pos_label,
-            random_state=random_state if isinstance(random_state, int) else None,
-        )
+        try:
+            pipeline = make_imbalance_pipeline(
+                estimator,
+                strategy,
+                preprocessing=preprocessing,
+                X=X,
+                pos_label=pos_label,
+                random_state=random_state if isinstance(random_state, int) else None,
+            )
+        except UnsupportedColumnsError as exc:
+            listed = ", ".join(f"{c!r} ({dtype})" for c, dtype in exc.columns)
+            raise InputError(
+                f"X has columns that are neither numeric nor categorical: {listed}; "
+                "evalkit's default preprocessing (preprocessing='auto') cannot "
+                f"encode them. {CONVERT_COLUMNS}"
+            ) from None
         try:
             clone(pipeline)
         except Exception as exc:
@@ -461,6 +794,16 @@ def evaluate(
     response = "predict_proba"
     needs_proba = [m.name for m in metrics if m.needs_proba]
     for name, pipeline in pipelines:
+        if isinstance(pipeline, TunedThresholdClassifierCV) and not hasattr(
+            pipeline.estimator, "predict_proba"
+        ):
+            raise InputError(
+                f"Strategy {name!r} tunes the decision threshold on predicted "
+                "probabilities, but its classifier "
+                f"{type(_final_classifier(pipeline)).__name__} has no predict_proba "
+                "method. Wrap it in sklearn.calibration.CalibratedClassifierCV, or "
+                f"drop the '{TUNED_SUFFIX}' strategies."
+            )
         if not hasattr(pipeline, "predict_proba"):
             if needs_proba:
                 raise InputError(
@@ -472,7 +815,9 @@ def evaluate(
                     "'precision', 'recall', 'f1'])."
                 )
             response = "predict"
-    fit_params = _check_fit_params(fit_params, pipelines)
+    fit_params = _check_fit_params(fit_params, pipelines, items)
+    _check_fit_names(fit_params, pipelines, return_test_history)
+    _warn_class_weights(fit_params, items, pipelines)
 
     splitter, per_repeat, cv_text = _check_cv(cv, n_splits, n_repeats, random_state)
     stratified = cv is None or isinstance(cv, numbers.Integral)
@@ -573,7 +918,7 @@ def evaluate(
             bar.update(1)
 
     _emit_warnings(records)
-    _handle_failures(records, info["n_missing"])
+    _handle_failures(records, info["n_missing"], _text_columns(X))
     params = {
         "estimator": _describe(estimator),
         "cv": cv_text,

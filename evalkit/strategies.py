@@ -43,6 +43,7 @@ from sklearn.pipeline import Pipeline as SklearnPipeline
 from ._preprocessing import _all_columns, make_preprocessor
 from ._random import set_random_states
 from ._runner import decision_threshold
+from ._validation import short_repr
 
 __all__ = [
     "AdaptiveNeighbors",
@@ -220,7 +221,7 @@ class AdaptiveNeighbors(BaseEstimator):
             raise TypeError(
                 "The `sampler` parameter of AdaptiveNeighbors must be an "
                 "imbalanced-learn sampler with a fit_resample method. Got "
-                f"{self.sampler!r} instead."
+                f"{short_repr(self.sampler)} instead."
             )
         sampler = clone(self.sampler)
         _, counts = np.unique(np.asarray(y), return_counts=True)
@@ -319,22 +320,30 @@ def _split_strategy_name(strategy):
 
 
 def _did_you_mean(strategy):
-    """`` Did you mean 'smote'?`` for a misspelt strategy name, or ``""``."""
+    """`` Did you mean 'smote'?`` for a misspelt strategy name, or ``""``.
+
+    A repeated modifier (``"smote+tuned+tuned"``) suggests it once.
+    """
     base, tuned = _split_strategy_name(strategy)
+    while base.endswith(TUNED_SUFFIX):
+        base = base[: -len(TUNED_SUFFIX)].strip()
     match = difflib.get_close_matches(base, list(_STRATEGIES), n=1, cutoff=0.5)
     if not match:
         return ""
     return f" Did you mean {match[0] + (TUNED_SUFFIX if tuned else '')!r}?"
 
 
-def _parse_strategy_name(strategy):
+def _parse_strategy_name(
+    strategy, *, parameter="The `strategy` parameter of make_imbalance_pipeline"
+):
+    """Split a strategy name into (base name, tuned); ``parameter`` starts the error."""
     base, tuned = _split_strategy_name(strategy)
     if base not in _STRATEGIES:
         raise ValueError(
-            "The `strategy` parameter of make_imbalance_pipeline must be one of "
+            f"{parameter} must be one of "
             f"{', '.join(repr(n) for n in _STRATEGIES)}, optionally followed by "
             f"'{TUNED_SUFFIX}', an imbalanced-learn sampler or a complete "
-            f"estimator. Got {strategy!r} instead.{_did_you_mean(strategy)}"
+            f"estimator. Got {short_repr(strategy)} instead.{_did_you_mean(strategy)}"
         )
     return base, tuned
 
@@ -360,7 +369,8 @@ def _resolve_preprocessing(preprocessing, X):
     elif hasattr(preprocessing, "fit_resample"):
         raise ValueError(
             "The `preprocessing` parameter of make_imbalance_pipeline must be a "
-            f"transformer, not a sampler. Got {preprocessing!r}; pass a sampler as "
+            f"transformer, not a sampler. Got {short_repr(preprocessing)}; pass a "
+            "sampler as "
             "the `strategy` instead."
         )
     elif hasattr(preprocessing, "fit") and hasattr(preprocessing, "transform"):
@@ -381,7 +391,7 @@ def _resolve_preprocessing(preprocessing, X):
     raise ValueError(
         "The `preprocessing` parameter of make_imbalance_pipeline must be 'auto', "
         "'passthrough', None or a transformer with fit and transform. Got "
-        f"{preprocessing!r} instead."
+        f"{short_repr(preprocessing)} instead."
     )
 
 
@@ -410,7 +420,8 @@ def _threshold_scorer(tuned_scoring, pos_label):
             raise ValueError(
                 "The `tuned_scoring` parameter of make_imbalance_pipeline must be a "
                 "scikit-learn scorer name such as 'f1', 'recall' or "
-                f"'balanced_accuracy', or a scorer object. Got {tuned_scoring!r} "
+                "'balanced_accuracy', or a scorer object. Got "
+                f"{short_repr(tuned_scoring)} "
                 "instead."
             ) from exc
         return tuned_scoring
@@ -418,7 +429,7 @@ def _threshold_scorer(tuned_scoring, pos_label):
         return tuned_scoring
     raise ValueError(
         "The `tuned_scoring` parameter of make_imbalance_pipeline must be a scorer "
-        f"name or a scorer object. Got {tuned_scoring!r} instead."
+        f"name or a scorer object. Got {short_repr(tuned_scoring)} instead."
     )
 
 
@@ -540,14 +551,14 @@ def make_imbalance_pipeline(
         raise TypeError(
             "The `strategy` parameter of make_imbalance_pipeline must be a strategy "
             "name (see available_strategies()), an imbalanced-learn sampler or a "
-            f"complete estimator. Got {strategy!r} instead."
+            f"complete estimator. Got {short_repr(strategy)} instead."
         )
 
     if not hasattr(estimator, "fit"):
         raise TypeError(
             "The `estimator` parameter of make_imbalance_pipeline must be a "
-            f"scikit-learn compatible classifier with a fit method. Got {estimator!r} "
-            "instead."
+            "scikit-learn compatible classifier with a fit method. Got "
+            f"{short_repr(estimator)} instead."
         )
 
     if isinstance(strategy, str):

@@ -6,10 +6,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from imblearn.over_sampling import RandomOverSampler
+from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import make_pipeline
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import FixedThresholdClassifier, KFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
 
 from evalkit import evaluate
 from evalkit._validation import InputError
@@ -90,6 +92,28 @@ def _missing_no_preprocessing():
 def _datetime():
     X, y = _clean()
     return X.assign(when=pd.date_range("2020-01-01", periods=N, freq="h")), y, {}
+
+
+def _text_column(**kwargs):
+    def make():
+        X, y = _clean()
+        channel = np.where(np.arange(N) % 3 == 0, "online", "pos")
+        return X.assign(channel=channel), y, kwargs
+
+    return make
+
+
+def _y_index(kind):
+    def make():
+        X, y = _clean()
+        y = pd.Series(y)
+        if kind == "shuffled":
+            y = y.sample(frac=1, random_state=1)
+        else:
+            y.index = y.index + 1000
+        return X, y, {}
+
+    return make
 
 
 def _junk_strings():
@@ -187,6 +211,13 @@ def _threshold_clash():
     return X, y, {"estimator": own, "threshold": 0.6}
 
 
+def _threshold_clash_other_class():
+    X, y = _clean()
+    own = FixedThresholdClassifier(LogisticRegression(), threshold=0.3)
+    labels = np.where(y == 1, "fraud", "legit")
+    return X, labels, {"estimator": own, "threshold": 0.3}
+
+
 def _sample_weight(strategies):
     def make():
         X, y = _clean()
@@ -280,8 +311,33 @@ PYTHON_CASES = [
     ),
     pytest.param(
         _datetime,
-        _error(TypeError, r"got 'when' \(datetime64\[.*\]\)\. Convert these columns"),
+        _error(
+            InputError,
+            r"^X has columns that are neither numeric nor categorical: 'when' "
+            r"\(datetime64\[.*\]\); evalkit's default preprocessing "
+            r"\(preprocessing='auto'\) cannot encode them\. Convert these columns",
+        ),
         id="datetime-column",
+    ),
+    pytest.param(
+        _text_column(preprocessing=StandardScaler()),
+        _error(
+            InputError,
+            r"^X has non-numeric columns \('channel'\) and the pipeline of strategy "
+            r"'none' cannot take them \(ValueError: could not convert string to "
+            r"float: .*\)\. Use evalkit's default preprocessing .*"
+            r"preprocessing='auto'.*OneHotEncoder",
+        ),
+        id="text-column-own-preprocessing",
+    ),
+    pytest.param(
+        _text_column(estimator=make_pipeline(StandardScaler(), LogisticRegression())),
+        _error(
+            InputError,
+            r"^X has non-numeric columns \('channel'\) and the pipeline of strategy "
+            r"'none' cannot take them .*OneHotEncoder",
+        ),
+        id="text-column-own-pipeline",
     ),
     pytest.param(
         _junk_strings,
@@ -407,6 +463,27 @@ PYTHON_CASES = [
         id="smote-k-neighbors-reduced",
     ),
     pytest.param(
+        _y_index("shuffled"),
+        _error(
+            InputError,
+            r"^X and y hold the same index labels in a different order \(X's index "
+            r"starts 0, 1, 2; y's starts .*\)\. evalkit pairs X and y by position, .*"
+            r"y = y\.loc\[X\.index\].*X\.reset_index\(drop=True\) and "
+            r"y\.reset_index\(drop=True\)\.$",
+        ),
+        id="y-index-reordered",
+    ),
+    pytest.param(
+        _y_index("shifted"),
+        _error(
+            InputError,
+            r"^The index of y differs from the index of X: 200 of y's 200 index "
+            r"labels are not in X's index \(1000, 1001, 1002, 1003, 1004 and 195 "
+            r"more\)\. evalkit pairs X and y by position.*y = y\.loc\[X\.index\]",
+        ),
+        id="y-index-different-labels",
+    ),
+    pytest.param(
         _length_mismatch,
         _error(InputError, r"X has 200 rows, y has 199"),
         id="length-mismatch",
@@ -450,6 +527,118 @@ PYTHON_CASES = [
         id="threshold-clash",
     ),
     pytest.param(
+        _threshold_clash_other_class,
+        _error(
+            InputError,
+            r"^threshold=0\.3 clashes with the estimator's own threshold=0\.3, which "
+            r"FixedThresholdClassifier applies to the probability of 'legit' \(a "
+            r"threshold of 0\.7 on the probability of pos_label='fraud'\)\. Set one "
+            r"of them: .* or set the estimator's to 0\.7\.$",
+        ),
+        id="threshold-clash-other-class",
+    ),
+    pytest.param(
+        _options(estimator=LinearRegression(), strategies=["none", "smote"]),
+        _error(
+            InputError,
+            r"^The `estimator` parameter of evaluate must be a classifier; "
+            r"LinearRegression is a regressor \(its scikit-learn tags say "
+            r"estimator_type='regressor'\)\. .*LogisticRegression\(\)",
+        ),
+        id="regressor",
+    ),
+    pytest.param(
+        _options(estimator=LogisticRegression),
+        _error(
+            InputError,
+            r"^The `estimator` parameter of evaluate is the class LogisticRegression, "
+            r"not an instance of it\. Pass an instance: LogisticRegression\(\) "
+            r"instead of LogisticRegression",
+        ),
+        id="estimator-class",
+    ),
+    pytest.param(
+        _options(strategies=[SMOTE]),
+        _error(
+            InputError,
+            r"^The `strategies` parameter of evaluate holds the class SMOTE, not an "
+            r"instance of it\. Pass an instance: SMOTE\(\) instead of SMOTE",
+        ),
+        id="strategy-class",
+    ),
+    pytest.param(
+        _options(
+            strategies=["class_weight"], fit_params={"class_weight": {0: 1, 1: 10}}
+        ),
+        _error(
+            InputError,
+            r"^fit_params\['class_weight'\]=\{0: 1, 1: 10\} clashes with the "
+            r"strategy 'class_weight', which sets class_weight='balanced' on the "
+            r"classifier: the fit option would silently replace it\.",
+        ),
+        id="class-weight-twice",
+    ),
+    pytest.param(
+        _options(estimator=LogisticRegression(class_weight="balanced")),
+        _ok(
+            lambda r: r.fold_info["class_weight"].eq("balanced").all(),
+            warns=[
+                (
+                    UserWarning,
+                    r"^The estimator's class_weight='balanced' \(LogisticRegression\) "
+                    r"applies to strategy 'none' too, so 'none' evaluates the "
+                    r"classifier with these class weights, not on the data as they "
+                    r"are\. Set class_weight=None on the estimator",
+                )
+            ],
+        ),
+        id="none-with-own-class-weight",
+    ),
+    pytest.param(
+        _options(return_test_history=True),
+        _error(
+            InputError,
+            r"^return_test_history=True hands each fold's test rows to the "
+            r"classifier's fit as validation_data, but LogisticRegression\.fit does "
+            r"not accept validation_data\. Leave return_test_history=False",
+        ),
+        id="test-history-without-validation-data",
+    ),
+    pytest.param(
+        _options(
+            estimator=LinearSVC(),
+            strategies=["none+tuned"],
+            scoring=["accuracy", "f1"],
+        ),
+        _error(
+            InputError,
+            r"^Strategy 'none\+tuned' tunes the decision threshold on predicted "
+            r"probabilities, but its classifier LinearSVC has no predict_proba "
+            r"method\. Wrap it in sklearn\.calibration\.CalibratedClassifierCV",
+        ),
+        id="tuned-without-predict-proba",
+    ),
+    pytest.param(
+        _options(fit_params={"epochs": 5}),
+        _error(
+            InputError,
+            r"^The `fit_params` parameter of evaluate holds 'epochs', which "
+            r"LogisticRegression\.fit does not accept\. Valid names are "
+            r"\['sample_weight'\]\.$",
+        ),
+        id="fit-params-unknown-name",
+    ),
+    pytest.param(
+        _options(strategies=["none+tuned"], fit_params={"sample_weight": np.ones(N)}),
+        _error(
+            InputError,
+            r"^fit_params cannot be used with threshold-tuned strategies "
+            r"\(none\+tuned\): scikit-learn's TunedThresholdClassifierCV does not "
+            r"pass fit options on",
+        ),
+        id="fit-params-with-tuned",
+    ),
+    pytest.param(
         _sample_weight(["none", "smote"]),
         _error(
             InputError,
@@ -474,8 +663,57 @@ PYTHON_CASES = [
     ),
     pytest.param(
         _options(strategies=["none", "smoet"]),
-        _error(ValueError, r"Got 'smoet' instead\. Did you mean 'smote'\?"),
+        _error(
+            InputError,
+            r"^Each strategy in the `strategies` parameter of evaluate must be one "
+            r"of 'none', .* Got 'smoet' instead\. Did you mean 'smote'\?$",
+        ),
         id="unknown-strategy",
+    ),
+    pytest.param(
+        _options(strategies=["smote+tuned+tuned"]),
+        _error(
+            InputError,
+            r"Got 'smote\+tuned\+tuned' instead\. Did you mean 'smote\+tuned'\?$",
+        ),
+        id="repeated-tuned-modifier",
+    ),
+    pytest.param(
+        _options(strategies=None),
+        _error(
+            InputError,
+            r"^The `strategies` parameter of evaluate must be a strategy name \(see "
+            r"evalkit\.available_strategies\(\)\), an imbalanced-learn sampler, a "
+            r"complete estimator, or a list or dict of these, .* Got None instead\.$",
+        ),
+        id="strategies-none",
+    ),
+    pytest.param(
+        _options(strategies=[1]),
+        _error(
+            InputError,
+            r"^The `strategies` parameter of evaluate must be .* Got 1 in "
+            r"strategies=\[1\] instead\.$",
+        ),
+        id="strategies-not-a-strategy",
+    ),
+    pytest.param(
+        _options(cache_dir=123),
+        _error(
+            InputError,
+            r"^The `cache_dir` parameter must be None or a folder path \(a str or a "
+            r"pathlib\.Path\), .* Got 123 instead\.$",
+        ),
+        id="cache-dir-not-a-path",
+    ),
+    pytest.param(
+        _options(cv=[(np.arange(150), np.arange(150, N))]),
+        _error(
+            InputError,
+            r"^The `cv` parameter must be None, an int or a splitter .* Got "
+            r"\[\(array\(\[.{0,200}\.\.\. instead\.$",
+        ),
+        id="cv-list-of-index-arrays",
     ),
 ]
 
@@ -748,6 +986,14 @@ CLI_CASES = [
         [r"must be one of 'none', .* Got 'smoet' instead\. Did you mean 'smote'\?"],
         None,
         id="unknown-strategy",
+    ),
+    pytest.param(
+        _cli_labels(None),
+        ["--strategies", "smote+tuned+tuned"],
+        2,
+        [r"Got 'smote\+tuned\+tuned' instead\. Did you mean 'smote\+tuned'\?"],
+        None,
+        id="repeated-tuned-modifier",
     ),
 ]
 

@@ -669,6 +669,17 @@ def test_keras_defaults_when_options_not_given():
     assert _keras_option(args, "batch_size") == 256
 
 
+def test_threshold_is_on_the_positive_class_for_keras():
+    """Check that --threshold is mapped to the network's own rule for each pos_label."""
+    from evalkit.cli import _estimator, _parser
+
+    args = _parser().parse_args(
+        ["compare", "d.csv", "--target", "y", "--threshold", "0.3"]
+    )
+    assert _estimator(args, pos_label_is_larger=True).threshold == 0.3
+    assert _estimator(args, pos_label_is_larger=False).threshold == pytest.approx(0.7)
+
+
 def test_logistic_without_keras_options_runs(csv_path, tmp_path, capsys):
     """Check that --model logistic without Keras options runs as before."""
     code, out, err = _run(

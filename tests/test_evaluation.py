@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.over_sampling import SMOTE
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.cluster import KMeans
+from sklearn.ensemble import IsolationForest
 from sklearn.exceptions import FitFailedWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     StratifiedKFold,
@@ -14,6 +16,8 @@ from sklearn.model_selection import (
     cross_validate,
 )
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from evalkit import evaluate
 from evalkit._validation import InputError
@@ -397,6 +401,144 @@ def test_threshold_comes_from_the_estimator_or_clashes():
         _quiet_evaluate(est, X, y, strategies=["none"], threshold=0.5)
 
 
+def test_own_threshold_is_applied_as_the_model_applies_it():
+    """Check that evaluate's decisions equal the fitted model's own predict().
+
+    With labels 'fraud'/'legit', pos_label is 'fraud' = classes_[0], while
+    FixedThresholdClassifier applies its threshold to P(classes_[1]).
+    """
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    X, y01 = _data()
+    y = np.where(y01 == 1, "fraud", "legit")
+    est = FixedThresholdClassifier(_lr(), threshold=0.3)
+    report = _quiet_evaluate(
+        est, X, y, strategies=["none"], n_repeats=1, preprocessing=None
+    )
+    assert report.pos_label == "fraud"
+    np.testing.assert_allclose(report.fold_info["threshold"], 0.7)
+    n_fraud = 0
+    info = report.fold_info.set_index("fold")
+    for (_, fold), rows in report.predictions.groupby(["repeat", "fold"]):
+        test = rows["row"].to_numpy()
+        train = np.setdiff1d(np.arange(len(y)), test)
+        threshold = info.loc[fold, "threshold"]
+        scored = rows["proba"].to_numpy() > threshold
+        own = clone(est).fit(X[train], y[train]).predict(X[test]) == "fraud"
+        np.testing.assert_array_equal(scored, own)
+        n_fraud += own.sum()
+    assert 0 < n_fraud < len(y)
+
+
+@pytest.mark.parametrize(
+    "estimator, strategies, match",
+    [
+        (
+            LinearRegression(),
+            ["none", "smote"],
+            r"^The `estimator` parameter of evaluate must be a classifier; "
+            r"LinearRegression is a regressor \(its scikit-learn tags say "
+            r"estimator_type='regressor'\)",
+        ),
+        (KMeans(n_init=1), ["none"], r"KMeans is a clusterer"),
+        (IsolationForest(), ["none"], r"IsolationForest is an outlier detector"),
+        (
+            StandardScaler(),
+            ["none"],
+            r"StandardScaler has no predict or predict_proba method \(a "
+            r"transformer\?\)\. Pass a classifier",
+        ),
+        (
+            make_pipeline(StandardScaler(), LinearRegression()),
+            ["none"],
+            r"Pipeline is a regressor",
+        ),
+        (
+            _lr(),
+            {"ols": LinearRegression()},
+            r"^Strategy 'ols' must be a classifier; LinearRegression is a regressor",
+        ),
+        (
+            LogisticRegression,
+            ["none"],
+            r"^The `estimator` parameter of evaluate is the class LogisticRegression, "
+            r"not an instance of it\. Pass an instance: LogisticRegression\(\)",
+        ),
+        (
+            _lr(),
+            [SMOTE],
+            r"^The `strategies` parameter of evaluate holds the class SMOTE, not an "
+            r"instance of it\. Pass an instance: SMOTE\(\) instead of SMOTE",
+        ),
+    ],
+    ids=[
+        "regressor",
+        "clusterer",
+        "outlier-detector",
+        "transformer",
+        "pipeline-ending-in-regressor",
+        "regressor-as-strategy",
+        "estimator-class",
+        "sampler-class",
+    ],
+)
+def test_estimators_that_are_not_classifiers_are_refused(estimator, strategies, match):
+    """Check that non-classifiers and classes are refused before any fit, named."""
+    X, y = _data()
+    with pytest.raises(InputError, match=match):
+        _quiet_evaluate(estimator, X, y, strategies=strategies, n_repeats=1)
+
+
+class _Untagged(BaseEstimator):
+    """A classifier whose tags say no estimator type (no ClassifierMixin)."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.tile([0.5, 0.5], (len(X), 1))
+
+
+def test_estimator_without_tags_is_accepted():
+    """Check that an estimator whose tags give no estimator type is still evaluated."""
+    X, y = _data()
+    report = _quiet_evaluate(
+        _Untagged(), X, y, strategies=["none"], n_repeats=1, scoring=["roc_auc"]
+    )
+    assert (report.fold_info["status"] == "ok").all()
+
+
+def test_plain_scikeras_classifier_is_refused_with_the_evalkit_one_suggested():
+    """Check that scikeras' KerasClassifier, not a classifier to scikit-learn, is refused."""
+    from scikeras.wrappers import KerasClassifier
+
+    X, y = _data()
+    with pytest.raises(
+        InputError,
+        match=r"^The `estimator` parameter of evaluate is scikeras' KerasClassifier, "
+        r"which scikit-learn >= 1\.6 does not recognise as a classifier .*Use "
+        r"evalkit\.KerasBinaryClassifier",
+    ):
+        _quiet_evaluate(KerasClassifier(), X, y, strategies=["none"])
+
+
+def test_keras_fit_params_names_are_checked_before_any_fit():
+    """Check that fit_params={'epoch': 5} is refused up front, listing the valid names."""
+    from evalkit.keras import KerasBinaryClassifier
+
+    X, y = _data()
+    est = KerasBinaryClassifier(hidden_units=(4,), epochs=1)
+    with pytest.raises(
+        InputError,
+        match=r"^The `fit_params` parameter of evaluate holds 'epoch', which "
+        r"KerasBinaryClassifier\.fit does not accept\. Valid names are "
+        r"\['batch_size', .*'epochs', .*'validation_data', .*\]\. Did you mean "
+        r"'epochs'\?$",
+    ):
+        _quiet_evaluate(est, X, y, strategies=["none"], fit_params={"epoch": 5})
+
+
 class _NoPickle:
     """Copies fine (so clone works) but cannot be sent to another process."""
 
@@ -453,9 +595,10 @@ def test_case_c4_fit_options_and_class_weight_in_report():
         class_weight={0: 1, 1: 50},
         random_state=0,
     )
-    report = _quiet_evaluate(
-        est, X, y, strategies=["none"], n_splits=3, n_repeats=1, scoring=["roc_auc"]
-    )
+    with pytest.warns(UserWarning, match=r"class_weight=\{0: 1, 1: 50\}"):
+        report = _quiet_evaluate(
+            est, X, y, strategies=["none"], n_splits=3, n_repeats=1, scoring=["roc_auc"]
+        )
     epochs = report.history.query("metric == 'loss'").groupby("fold")["epoch"].max()
     assert (epochs == 5).all() and len(epochs) == 3
     assert (report.fold_info["class_weight"] == "0: 1, 1: 50").all()

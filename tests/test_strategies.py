@@ -594,6 +594,34 @@ def test_decision_threshold_fixed_threshold_and_defaults():
     assert decision_threshold(pipeline) == 0.1
 
 
+def test_decision_threshold_of_an_unfitted_estimator_with_classes():
+    """Check that classes= maps the own threshold of a model that is not fitted yet."""
+    fixed = FixedThresholdClassifier(LogisticRegression(), threshold=0.3)
+    classes = ["legit", "fraud"]  # sorted: classes_[1] is "legit"
+    assert decision_threshold(fixed, pos_label="legit", classes=classes) == 0.3
+    assert decision_threshold(
+        fixed, pos_label="fraud", classes=classes
+    ) == pytest.approx(0.7)
+    pipeline = make_imbalance_pipeline(fixed, "none")
+    assert decision_threshold(
+        pipeline, pos_label="fraud", classes=classes
+    ) == pytest.approx(0.7)
+    own = FixedThresholdClassifier(
+        LogisticRegression(), threshold=0.3, pos_label="fraud"
+    )
+    assert decision_threshold(own, pos_label="fraud", classes=classes) == 0.3
+
+
+def test_unknown_name_with_a_repeated_modifier_suggests_it_once():
+    """Check that 'smote+tuned+tuned' suggests 'smote+tuned', not 'smote_tomek+tuned'."""
+    with pytest.raises(
+        ValueError,
+        match=r"Got 'smote\+tuned\+tuned' instead\. Did you mean "
+        r"'smote\+tuned'\?$",
+    ):
+        make_imbalance_pipeline(LogisticRegression(), "smote+tuned+tuned")
+
+
 def test_decision_threshold_unknown_pos_label():
     """Check that a pos_label outside classes_ raises a ValueError."""
     X, y = _imbalanced()

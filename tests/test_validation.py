@@ -11,6 +11,7 @@ from evalkit._validation import (
     check_random_state_param,
     check_X_y,
     resolve_pos_label,
+    short_repr,
     warn_small_classes,
 )
 
@@ -53,6 +54,61 @@ def test_check_X_y_errors(X, y, match):
     """Check that each kind of bad input raises an InputError that names it."""
     with pytest.raises(InputError, match=match):
         check_X_y(X, y)
+
+
+@pytest.mark.parametrize(
+    "y_index, match",
+    [
+        (
+            [3, 2, 1, 0],
+            r"^X and y hold the same index labels in a different order \(X's index "
+            r"starts 0, 1, 2; y's starts 3, 2, 1\)\. .*y = y\.loc\[X\.index\].*"
+            r"X\.reset_index\(drop=True\) and y\.reset_index\(drop=True\)",
+        ),
+        (
+            [1000, 1001, 1002, 1003],
+            r"^The index of y differs from the index of X: 4 of y's 4 index labels "
+            r"are not in X's index \(1000, 1001, 1002, 1003\)\. evalkit pairs X and "
+            r"y by position",
+        ),
+        (
+            [0, 1, 2, 7],
+            r"^The index of y differs from the index of X: 1 of y's 4 index labels "
+            r"are not in X's index \(7\)",
+        ),
+    ],
+    ids=["reordered", "other-labels", "one-other-label"],
+)
+def test_y_with_another_index_is_refused(y_index, match):
+    """Check that a pandas y whose index differs from X's is refused, saying how."""
+    y = pd.Series([0, 1, 0, 1], index=y_index)
+    with pytest.raises(InputError, match=match):
+        check_X_y(X_OK, y)
+
+
+def test_y_with_the_same_index_or_none_is_accepted():
+    """Check that equal indexes (of any index type) and index-free y are accepted."""
+    X = X_OK.set_axis(pd.Index([10, 11, 12, 13]))
+    for y in (
+        pd.Series([0, 1, 0, 1], index=[10, 11, 12, 13]),
+        pd.DataFrame({"label": [0, 1, 0, 1]}, index=[10, 11, 12, 13]),
+        np.array([0, 1, 0, 1]),
+        [0, 1, 0, 1],
+    ):
+        _, labels, _ = check_X_y(X, y)
+        np.testing.assert_array_equal(labels, [0, 1, 0, 1])
+    _, labels, _ = check_X_y(X_OK, pd.Series([0, 1, 0, 1], index=pd.Index(range(4))))
+    np.testing.assert_array_equal(labels, [0, 1, 0, 1])
+
+
+def test_short_repr_caps_long_objects():
+    """Check that short_repr keeps short reprs and cuts long ones to 200 characters."""
+    assert short_repr("abc") == "'abc'"
+    long = short_repr({"rows": list(range(5000))})
+    assert len(long) == 200 and long.endswith("...") and "\n" not in long
+    with pytest.raises(InputError, match=r"Got \[0, 1, 2, .*\.\.\. instead\.$") as info:
+        check_int(list(range(1000)), "n_splits")
+    assert len(str(info.value)) < 300
 
 
 def test_duplicated_column_names():
