@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _reports import make_records
 
 from evalkit import html as ek_html
 from evalkit import plots
@@ -29,36 +30,17 @@ ERROR = "ValueError: boom <script>alert(1)</script>"
 
 
 def _records(strategies=STRATEGIES, *, failed=None, seed=0):
-    rng = np.random.RandomState(seed)
-    n = 60
-    records = []
-    for s_i, strategy in enumerate(strategies):
-        for r in range(2):
-            for f in range(3):
-                y = np.zeros(n, dtype=np.int8)
-                y[:8] = 1
-                proba = np.clip(0.3 * y + rng.uniform(0, 0.6, n) + 0.05 * s_i, 0, 1)
-                kwargs = {}
-                if (strategy, r, f) == failed:
-                    proba = np.full(n, np.nan)
-                    kwargs = {"status": "failed", "error": ERROR}
-                records.append(
-                    FoldRecord(
-                        strategy=strategy,
-                        repeat=r,
-                        fold=f,
-                        seed=r * 10 + f,
-                        test_index=np.arange(n) + f * n,
-                        y_test=y,
-                        proba=proba,
-                        n_train=120,
-                        n_test=n,
-                        n_pos_train=16,
-                        n_pos_test=8,
-                        **kwargs,
-                    )
-                )
-    return records
+    return make_records(
+        strategies,
+        seed=seed,
+        n=60,
+        n_pos=8,
+        noise=0.6,
+        failed=failed,
+        error=ERROR,
+        resampled=False,
+        history=False,
+    )
 
 
 def _report(strategies=STRATEGIES, *, failed=None, data=None):
@@ -363,8 +345,6 @@ def test_real_evaluation_renders():
 
 def test_accuracy_at_the_baseline_is_not_highlighted():
     """Check that a best accuracy equal to the majority-class rate gets no highlight."""
-    from evalkit._runner import FoldRecord
-    from evalkit.report import EvaluationReport
 
     records = []
     for s_i, strategy in enumerate(["none", "smote"]):

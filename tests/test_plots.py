@@ -3,11 +3,11 @@ import base64
 import matplotlib
 import numpy as np
 import pytest
+from _reports import make_records
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from evalkit import plots
-from evalkit._runner import FoldRecord
 from evalkit.report import EvaluationReport
 
 METRICS = [
@@ -37,38 +37,19 @@ def _records(strategies=STRATEGIES, *, single_class=None, failed=None, seed=0):
     (repeat, fold) whose test part has no positive (for every strategy, as
     splits are shared); ``failed`` a (strategy, repeat, fold) that failed.
     """
-    rng = np.random.RandomState(seed)
-    n = 60
-    records = []
-    for s_i, strategy in enumerate(strategies):
-        for r in range(2):
-            for f in range(3):
-                y = np.zeros(n, dtype=np.int8)
-                if (r, f) != single_class:
-                    y[:8] = 1
-                proba = np.clip(0.35 * y + rng.uniform(0, 0.6, n) + 0.05 * s_i, 0, 1)
-                kwargs = {}
-                if (strategy, r, f) == failed:
-                    proba = np.full(n, np.nan)
-                    kwargs = {"status": "failed", "error": "ValueError: boom"}
-                records.append(
-                    FoldRecord(
-                        strategy=strategy,
-                        repeat=r,
-                        fold=f,
-                        seed=r * 10 + f,
-                        test_index=np.arange(n) + f * n,
-                        y_test=y,
-                        proba=proba,
-                        threshold=0.4 if s_i == 2 else 0.5,
-                        n_train=120,
-                        n_test=n,
-                        n_pos_train=16,
-                        n_pos_test=int(y.sum()),
-                        **kwargs,
-                    )
-                )
-    return records
+    return make_records(
+        strategies,
+        seed=seed,
+        n=60,
+        n_pos=8,
+        signal=0.35,
+        noise=0.6,
+        failed=failed,
+        single_class=single_class,
+        thresholds={2: 0.4},
+        resampled=False,
+        history=False,
+    )
 
 
 def _report(strategies=STRATEGIES, *, pos_label="fraud", **kwargs):
