@@ -163,6 +163,21 @@ _KERAS_FLAGS = {
 }
 
 
+def _add_split_options(p, *, repeats):
+    p.add_argument(
+        "--splits",
+        type=_whole_number(2),
+        default=5,
+        help="folds per repeat (default 5)",
+    )
+    p.add_argument(
+        "--repeats",
+        type=_positive_int,
+        default=repeats,
+        help=f"repeats of the K-fold split (default {repeats})",
+    )
+
+
 def _add_model_options(p):
     p.add_argument(
         "--model",
@@ -205,18 +220,7 @@ def _add_run_options(p, *, out_default):
         "optionally followed by +tuned (threshold tuning); "
         "default: none,class_weight,random_under,smote",
     )
-    p.add_argument(
-        "--splits",
-        type=_whole_number(2),
-        default=5,
-        help="folds per repeat (default 5)",
-    )
-    p.add_argument(
-        "--repeats",
-        type=_positive_int,
-        default=3,
-        help="repeats of the K-fold split (default 3)",
-    )
+    _add_split_options(p, repeats=3)
     _add_model_options(p)
     p.add_argument(
         "--threshold",
@@ -317,18 +321,7 @@ def _parser():
     fluct.add_argument(
         "--seeds", type=_whole_number(2), default=5, help="seeds per split (default 5)"
     )
-    fluct.add_argument(
-        "--splits",
-        type=_whole_number(2),
-        default=5,
-        help="folds per repeat (default 5)",
-    )
-    fluct.add_argument(
-        "--repeats",
-        type=_positive_int,
-        default=2,
-        help="repeats of the K-fold split (default 2)",
-    )
+    _add_split_options(fluct, repeats=2)
     _add_model_options(fluct)
     fluct.add_argument(
         "--batch-sizes",
