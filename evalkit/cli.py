@@ -356,21 +356,19 @@ def _parser():
     return parser
 
 
-def _estimator(args, pos_label_is_larger=True):
+def _estimator(args):
     if args.model == "logistic":
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(max_iter=1000)
     from .keras import KerasBinaryClassifier
 
-    threshold = 0.5 if args.threshold is None else args.threshold
+    # The network keeps its default threshold: --threshold goes to evaluate,
+    # which applies it to the positive class's probability.
     return KerasBinaryClassifier(
         hidden_units=tuple(_keras_option(args, "hidden")),
         epochs=_keras_option(args, "epochs"),
         batch_size=_keras_option(args, "batch_size"),
-        # --threshold is on the positive class's probability; the network's own
-        # threshold is on the larger label's.
-        threshold=threshold if pos_label_is_larger else 1.0 - threshold,
     )
 
 
@@ -458,7 +456,6 @@ def _check_data(X, y, args):
     their warnings about the data (an ID column, dates) as they go, before a
     bad ``--pos-label`` or too many ``--splits`` is found.  Checked here
     first, a problem is the only line printed; the warnings come with the run.
-    Returns whether the positive class is the larger of the two labels.
     """
     import numpy as np
 
@@ -469,7 +466,6 @@ def _check_data(X, y, args):
         _, labels, _ = check_X_y(X, y)
         pos_label, _ = resolve_pos_label(labels, args.pos_label)
         check_class_counts((labels == pos_label).astype(np.int8), args.splits)
-    return pos_label == np.unique(labels)[-1]
 
 
 def _write_outputs(report, out, *, html):
@@ -644,16 +640,16 @@ def _run(args):
     from .datasets import load_csv
 
     X, y = load_csv(args.data, target=args.target)
-    pos_label_is_larger = _check_data(X, y, args)
+    _check_data(X, y, args)
     report = evaluate(
-        _estimator(args, pos_label_is_larger),
+        _estimator(args),
         X,
         y,
         strategies=args.strategies or DEFAULT_STRATEGIES,
         n_splits=args.splits,
         n_repeats=args.repeats,
         pos_label=args.pos_label,
-        threshold=args.threshold if args.model == "logistic" else None,
+        threshold=args.threshold,
         costs=_costs(args),
         random_state=args.seed,
         n_jobs=args.jobs,

@@ -503,7 +503,10 @@ def _resolve_threshold(threshold, estimator, *, pos_label, classes):
     The estimator's own ``threshold`` is mapped as the estimator applies it
     (by :func:`decision_threshold`): to the probability of ``classes_[1]``
     (or of a ``pos_label`` parameter of its own), so that it becomes
-    ``1 - threshold`` when ``pos_label`` is the other class.
+    ``1 - threshold`` when ``pos_label`` is the other class.  An own
+    threshold left at its constructor default (``KerasBinaryClassifier``'s
+    0.5) gives way to an explicit ``threshold``; one the user set clashes
+    with a different explicit value.
     """
     steps = getattr(estimator, "steps", None)
     final = steps[-1][1] if isinstance(steps, list) else estimator
@@ -521,6 +524,8 @@ def _resolve_threshold(threshold, estimator, *, pos_label, classes):
         )
     if threshold is None:
         return 0.5 if mapped is None else mapped
+    if own is not None and own == _default_of(final, "threshold"):
+        return float(threshold)
     if own is not None and not np.isclose(mapped, threshold, rtol=0, atol=1e-12):
         same = "the same value"
         if not np.isclose(mapped, own, rtol=0, atol=1e-12):
@@ -537,6 +542,17 @@ def _resolve_threshold(threshold, estimator, *, pos_label, classes):
             f"use the estimator's, or set the estimator's to {same}."
         )
     return float(threshold)
+
+
+def _default_of(estimator, name):
+    """The constructor default of parameter ``name``, or None."""
+    try:
+        parameter = inspect.signature(type(estimator).__init__).parameters.get(name)
+    except (TypeError, ValueError):
+        return None
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        return None
+    return parameter.default
 
 
 def _describe(estimator):

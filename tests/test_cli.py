@@ -669,15 +669,23 @@ def test_keras_defaults_when_options_not_given():
     assert _keras_option(args, "batch_size") == 256
 
 
-def test_threshold_is_on_the_positive_class_for_keras():
-    """Check that --threshold is mapped to the network's own rule for each pos_label."""
-    from evalkit.cli import _estimator, _parser
-
-    args = _parser().parse_args(
-        ["compare", "d.csv", "--target", "y", "--threshold", "0.3"]
+@pytest.mark.parametrize("model", ["keras", "logistic"])
+def test_threshold_is_on_the_positive_class(csv_path, tmp_path, capsys, model):
+    """Check that --threshold 0.3 is the threshold on P('fraud') in every fold, for
+    both models, with 'fraud' the smaller label (the network's own rule is on the
+    larger label's probability)."""
+    keras_options = ["--hidden", "4", "--epochs", "1"] if model == "keras" else []
+    out_dir = tmp_path / "o"
+    code, _, err = _run(
+        ["compare", csv_path, "--target", "Class", "--model", model, *keras_options]
+        + ["--splits", "2", "--repeats", "1", "--strategies", "none"]
+        + ["--threshold", "0.3", "--out", out_dir, "--quiet"],
+        capsys,
     )
-    assert _estimator(args, pos_label_is_larger=True).threshold == 0.3
-    assert _estimator(args, pos_label_is_larger=False).threshold == pytest.approx(0.7)
+    assert code == 0, err
+    info = pd.read_csv(out_dir / "fold_info.csv")
+    assert info["threshold"].tolist() == [0.3, 0.3]
+    assert "pos_label='fraud'" in (out_dir / "report.md").read_text()
 
 
 def test_logistic_without_keras_options_runs(csv_path, tmp_path, capsys):

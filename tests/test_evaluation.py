@@ -19,7 +19,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from evalkit import evaluate
+from evalkit import evaluate, make_fraud
 from evalkit._validation import InputError
 
 
@@ -399,6 +399,32 @@ def test_threshold_comes_from_the_estimator_or_clashes():
         match=r"threshold=0.5 clashes with the estimator's own threshold=0.3",
     ):
         _quiet_evaluate(est, X, y, strategies=["none"], threshold=0.5)
+
+
+class _ThresholdAtDefault(ClassifierMixin, BaseEstimator):
+    """A LogisticRegression with a threshold parameter whose default is 0.5."""
+
+    def __init__(self, threshold=0.5):
+        self.threshold = threshold
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression(max_iter=500).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_explicit_threshold_overrides_an_own_threshold_left_at_its_default():
+    """Check that evaluate(threshold=0.3) applies 0.3 when the estimator's own
+    threshold is its constructor default, and still clashes with one the user set."""
+    X, y = make_fraud(400, fraud_rate=0.1, random_state=0)
+    kwargs = {"strategies": ["none"], "n_splits": 2, "n_repeats": 1, "verbose": 0}
+    report = evaluate(_ThresholdAtDefault(), X, y, threshold=0.3, **kwargs)
+    assert report.fold_info["threshold"].tolist() == [0.3, 0.3]
+    with pytest.raises(InputError, match=r"threshold=0\.3 clashes with the estimator"):
+        evaluate(_ThresholdAtDefault(threshold=0.4), X, y, threshold=0.3, **kwargs)
 
 
 def test_own_threshold_is_applied_as_the_model_applies_it():
