@@ -163,6 +163,16 @@ _KERAS_FLAGS = {
 }
 
 
+def _add_seed_and_jobs(p, *, what="tasks"):
+    p.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help=f"parallel {what} (default 1; -1: all cores)",
+    )
+
+
 def _add_split_options(p, *, repeats):
     p.add_argument(
         "--splits",
@@ -234,13 +244,7 @@ def _add_run_options(p, *, out_default):
     p.add_argument(
         "--cost-fn", type=_cost, default=None, help="cost of a false negative"
     )
-    p.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
-    p.add_argument(
-        "--jobs",
-        type=_jobs,
-        default=1,
-        help="parallel tasks (default 1; -1: all cores)",
-    )
+    _add_seed_and_jobs(p)
     p.add_argument(
         "--out", default=out_default, help=f"output folder (default {out_default})"
     )
@@ -282,13 +286,7 @@ def _parser():
     demo.add_argument(
         "--out", default="evalkit-demo", help="output folder (default evalkit-demo)"
     )
-    demo.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
-    demo.add_argument(
-        "--jobs",
-        type=_jobs,
-        default=1,
-        help="parallel tasks (default 1; -1: all cores)",
-    )
+    _add_seed_and_jobs(demo)
     _add_cache_option(demo)
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -329,10 +327,7 @@ def _parser():
         default=None,
         help="compare several batch sizes, e.g. 32,256 (overrides --batch-size)",
     )
-    fluct.add_argument("--seed", type=_seed, default=0, help="random_state (default 0)")
-    fluct.add_argument(
-        "--jobs", type=_jobs, default=1, help="parallel fits (default 1; -1: all cores)"
-    )
+    _add_seed_and_jobs(fluct, what="fits")
     fluct.add_argument(
         "--out",
         default="evalkit-fluctuation",
